@@ -1,0 +1,1 @@
+"""Égide: protection of people against trafficking in persons, human security approach."""

@@ -1,0 +1,60 @@
+"""Who holds which role, where; and who must confirm their login with a second factor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from egide.accounts.roles import ADMINISTRATOR
+
+_CACHE = "_egide_roles"
+
+
+def _active(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def role_codes(user: Any) -> frozenset[str]:
+    """The role codes *user* holds (cached on the user object for the request)."""
+    if not _active(user):
+        return frozenset()
+    cached = getattr(user, _CACHE, None)
+    if cached is None:
+        codes = set(user.role_assignments.values_list("role__code", flat=True))
+        if user.is_superuser:
+            codes.add(ADMINISTRATOR)
+        cached = frozenset(codes)
+        setattr(user, _CACHE, cached)
+    return cached  # type: ignore[no-any-return]
+
+
+def has_role(user: Any, *codes: str) -> bool:
+    """True when *user* is active and holds at least one of *codes*."""
+    return bool(role_codes(user).intersection(codes))
+
+
+def requires_second_factor(user: Any) -> bool:
+    """True when one of the user's roles can read personal data (or the user is a superuser)."""
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    return bool(user.role_assignments.filter(role__reads_personal_data=True).exists())
+
+
+def region_ids_for_role(user: Any, code: str) -> set[int]:
+    """Regions where *user* acts in role *code*: the assignment's, else the organisation's."""
+    if not has_role(user, code):
+        return set()
+    assignment = user.role_assignments.filter(role__code=code).first()
+    if assignment is not None:
+        ids = set(assignment.regions.values_list("id", flat=True))
+        if ids:
+            return ids
+    if user.organisation_id is None:
+        return set()
+    return set(user.organisation.regions.values_list("id", flat=True))
+
+
+def can_use_admin(user: Any) -> bool:
+    """Django's admin is for administrators whose login was confirmed with a second factor."""
+    return has_role(user, ADMINISTRATOR) and bool(getattr(user, "is_verified", lambda: False)())

@@ -1,0 +1,205 @@
+"""Login with password then TOTP, enrolment of an authenticator, logout, profile, language."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from egide.accounts import services
+from egide.accounts.forms import LanguageForm, TokenForm
+from egide.accounts.models import User
+from egide.accounts.permissions import requires_second_factor, role_codes
+from egide.accounts.roles import role_label
+
+PENDING_USER = "egide_pending_user"
+PENDING_SINCE = "egide_pending_since"
+PENDING_BACKEND = "egide_pending_backend"
+PENDING_MAX_SECONDS = 300
+
+MSG_BAD_TOKEN = "This code is not valid. Check the time on your phone and type the current code."
+MSG_THROTTLED = "Too many wrong codes: wait a moment before trying again."
+MSG_PENDING_EXPIRED = "Your login has expired: type your password again."
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def _pending_user(request: HttpRequest) -> User | None:
+    user_id = request.session.get(PENDING_USER)
+    since = request.session.get(PENDING_SINCE, 0)
+    if user_id is None or time.time() - float(since) > PENDING_MAX_SECONDS:
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def _complete_login(request: HttpRequest, user: User, device: TOTPDevice | None) -> HttpResponse:
+    backend = request.session.get(PENDING_BACKEND) or settings.AUTHENTICATION_BACKENDS[-1]
+    next_url = request.session.get("egide_next")
+    for key in (PENDING_USER, PENDING_SINCE, PENDING_BACKEND, "egide_next"):
+        request.session.pop(key, None)
+    auth_login(request, user, backend=backend)
+    if device is not None:
+        otp_login(request, device)
+    services.login_succeeded(user=user, method="password+totp" if device else "password")
+    response = redirect(_safe_next(request, next_url))
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax",
+                        secure=settings.SESSION_COOKIE_SECURE, httponly=True)
+    return response
+
+
+@sensitive_post_parameters("password")
+@never_cache
+def login_view(request: HttpRequest) -> HttpResponse:
+    """Step 1: username and password (login attempts are throttled by django-axes)."""
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = AuthenticationForm(request, data=request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.get_user()
+            has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+            if not (has_device or requires_second_factor(user)):
+                return _complete_login(request, user, None)
+            request.session.cycle_key()
+            request.session[PENDING_USER] = user.pk
+            request.session[PENDING_SINCE] = time.time()
+            request.session[PENDING_BACKEND] = getattr(user, "backend", "")
+            request.session["egide_next"] = request.GET.get("next", "")
+            return redirect("accounts:login_otp" if has_device else "accounts:totp_enrol")
+        username = request.POST.get("username", "")
+        locked = getattr(request, "axes_locked_out", False)
+        services.login_failed(
+            username=username, reason="locked_out" if locked else "bad_credentials",
+            user=User.objects.filter(username=username).first(),
+        )
+    return render(request, "accounts/login.html", {"form": form})
+
+
+def _pending_or_restart(request: HttpRequest) -> User | HttpResponseRedirect:
+    user = _pending_user(request)
+    if user is None:
+        messages.warning(request, _(MSG_PENDING_EXPIRED))
+        return redirect("accounts:login")
+    return user
+
+
+@never_cache
+def login_otp_view(request: HttpRequest) -> HttpResponse:
+    """Step 2: the TOTP code; a wrong code is refused and audited."""
+    user = _pending_or_restart(request)
+    if isinstance(user, HttpResponseRedirect):
+        return user
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"]
+        throttled = False
+        for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+            allowed, _info = device.verify_is_allowed()
+            if not allowed:
+                throttled = True
+                continue
+            if device.verify_token(token):
+                return _complete_login(request, user, device)
+        services.login_failed(username=user.username, reason="bad_totp", user=user)
+        form.add_error("token", _(MSG_THROTTLED) if throttled else _(MSG_BAD_TOKEN))
+    return render(request, "accounts/login_otp.html", {"form": form})
+
+
+@never_cache
+def totp_enrol_view(request: HttpRequest) -> HttpResponse:
+    """First login of a role that needs a second factor: set up an authenticator."""
+    user = _pending_or_restart(request)
+    if isinstance(user, HttpResponseRedirect):
+        return user
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("accounts:login_otp")
+    device = services.totp_device_start(user=user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            services.totp_device_confirm(user=user, device=device)
+            return _complete_login(request, user, device)
+        services.login_failed(username=user.username, reason="bad_totp_enrolment", user=user)
+        form.add_error("token", _(MSG_BAD_TOKEN))
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("QR code"))
+    secret = _base32_secret(device)
+    return render(request, "accounts/totp_enrol.html",
+                  {"form": form, "qr_svg": qr_svg, "secret": secret})
+
+
+def _base32_secret(device: TOTPDevice) -> str:
+    import base64
+
+    raw = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    """Log out (POST only, so that a link cannot log someone out)."""
+    if request.user.is_authenticated:
+        services.logout_done(user=request.user)  # type: ignore[arg-type]
+    auth_logout(request)
+    messages.info(request, _("You are logged out."))
+    return redirect("accounts:login")
+
+
+@login_required
+def profile_view(request: HttpRequest) -> HttpResponse:
+    """Who I am, my organisation, my roles and regions, my second factor, my API token."""
+    user: User = request.user  # type: ignore[assignment]
+    assignments = user.role_assignments.select_related("role").prefetch_related("regions")
+    context: dict[str, Any] = {
+        "profile_user": user,
+        "roles": [
+            (role_label(a.role.code), [r.name for r in a.regions.all()]) for a in assignments
+        ],
+        "role_codes": sorted(role_codes(user)),
+        "language_form": LanguageForm(initial={"language": user.language}),
+        "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "new_token": None,
+    }
+    if request.method == "POST" and request.POST.get("action") == "api_token":
+        context["new_token"] = services.api_token_regenerate(actor=user)
+    return render(request, "accounts/profile.html", context)
+
+
+@require_POST
+def set_language_view(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; remembered on the account and in a cookie."""
+    form = LanguageForm(request.POST)
+    next_url = _safe_next(request, request.POST.get("next"))
+    if not form.is_valid():
+        messages.error(request, _(services.UNKNOWN_LANGUAGE))
+        return redirect(next_url)
+    language = form.cleaned_data["language"]
+    if request.user.is_authenticated:
+        services.user_set_language(actor=request.user, language=language)  # type: ignore[arg-type]
+    response = redirect(next_url)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax",
+                        secure=settings.SESSION_COOKIE_SECURE, httponly=True,
+                        max_age=365 * 24 * 3600)
+    return response

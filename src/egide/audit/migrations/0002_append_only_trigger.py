@@ -1,0 +1,34 @@
+"""On PostgreSQL, refuse UPDATE and DELETE on the audit trail in the database itself."""
+
+from django.db import migrations
+
+CREATE = """
+CREATE OR REPLACE FUNCTION egide_audit_append_only() RETURNS trigger AS $$
+BEGIN
+  RAISE EXCEPTION 'The audit trail is append-only: % refused on audit_auditevent', TG_OP
+    USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER audit_auditevent_append_only
+  BEFORE UPDATE OR DELETE ON audit_auditevent
+  FOR EACH ROW EXECUTE FUNCTION egide_audit_append_only();
+"""
+DROP = """
+DROP TRIGGER IF EXISTS audit_auditevent_append_only ON audit_auditevent;
+DROP FUNCTION IF EXISTS egide_audit_append_only();
+"""
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("audit", "0001_initial")]
+    operations = [migrations.RunPython(forwards, backwards)]

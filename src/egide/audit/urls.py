@@ -1,0 +1,9 @@
+from django.urls import path
+
+from egide.audit import views
+
+app_name = "audit"
+
+urlpatterns = [
+    path("", views.audit_list_view, name="list"),
+]

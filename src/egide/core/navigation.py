@@ -1,0 +1,48 @@
+"""The modules of Égide and who may use them: the home page and the menu are built from this."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from egide.accounts.permissions import can_use_admin
+from egide.audit.permissions import can_view_audit_trail
+
+
+@dataclass(frozen=True)
+class Module:
+    """A module shown on the home page and in the menu to the roles it serves."""
+
+    key: str
+    label: str | Promise
+    description: str | Promise
+    url_name: str
+    allowed: Callable[[Any], bool]
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(user.is_authenticated)
+
+
+MODULES: list[Module] = [
+    Module("audit", _("Audit trail"),
+           _("Who read, changed or exported what, and when; tamper-evident."),
+           "audit:list", can_view_audit_trail),
+    Module("admin", _("Administration"),
+           _("Organisations, users, roles and reference lists."), "admin:index", can_use_admin),
+    Module("api", _("API documentation"),
+           _("The REST API for other systems, with its OpenAPI document."), "api:docs",
+           _authenticated),
+    Module("profile", _("My profile"),
+           _("My organisation, roles, language, second factor and API token."),
+           "accounts:profile", _authenticated),
+]
+
+
+def modules_for(user: Any) -> list[Module]:
+    """The modules *user* may use, in menu order."""
+    return [m for m in MODULES if m.allowed(user)]

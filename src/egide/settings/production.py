@@ -1,0 +1,27 @@
+"""Production settings: every secret comes from the environment, or start-up stops."""
+
+from __future__ import annotations
+
+from egide.settings.base import *  # noqa: F403
+from egide.settings.env import env, require
+
+DEBUG = False
+SECRET_KEY = require("SECRET_KEY")
+ALLOWED_HOSTS = [h.strip() for h in require("ALLOWED_HOSTS").split(",") if h.strip()]
+EGIDE_FIELD_KEYS = [k.strip() for k in require("EGIDE_FIELD_KEYS").split(",") if k.strip()]
+EGIDE_BLIND_INDEX_KEY = require("EGIDE_BLIND_INDEX_KEY")
+EGIDE_DEV_TOOLS = False
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+if env.bool("EGIDE_BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

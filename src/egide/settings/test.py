@@ -1,0 +1,15 @@
+"""Test settings: fast hashing, throw-away keys, the database from DATABASE_URL."""
+
+from __future__ import annotations
+
+from cryptography.fernet import Fernet
+
+from egide.settings.base import *  # noqa: F403
+
+SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdefghij"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EGIDE_FIELD_KEYS = [Fernet.generate_key().decode("ascii")]
+EGIDE_BLIND_INDEX_KEY = "test-blind-index-key"  # noqa: S105
+EGIDE_DEV_TOOLS = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+AXES_FAILURE_LIMIT = 3
