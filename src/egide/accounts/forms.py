@@ -16,9 +16,13 @@ class TokenForm(forms.Form):
         regex=r"^\s*\d{6}\s*$",
         max_length=12,
         error_messages={"invalid": _("Type the six digits shown by your application.")},
-        widget=forms.TextInput(attrs={
-            "autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True,
-        }),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+            }
+        ),
     )
 
     def clean_token(self) -> str:

@@ -27,14 +27,19 @@ class Organisation(models.Model):
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     country = models.ForeignKey(
-        Country, on_delete=models.PROTECT, related_name="+", verbose_name=_("country"),
-        to_field="code", default="GN",
+        Country,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("country"),
+        to_field="code",
+        default="GN",
     )
     regions = models.ManyToManyField(
         Region, related_name="organisations", blank=True, verbose_name=_("regions covered")
     )
     is_fictitious = models.BooleanField(
-        _("fictitious (demo)"), default=False,
+        _("fictitious (demo)"),
+        default=False,
         help_text=_("Demonstration data: shown with a 'fictitious' mark everywhere."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -53,7 +58,8 @@ class Role(models.Model):
 
     code = models.CharField(_("code"), max_length=40, unique=True, choices=ROLE_CHOICES)
     reads_personal_data = models.BooleanField(
-        _("reads personal data"), default=False,
+        _("reads personal data"),
+        default=False,
         help_text=_("Holders must confirm their login with a second factor (TOTP)."),
     )
 
@@ -74,7 +80,11 @@ class User(AbstractUser):
         EN = "en", _("English")
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="members", null=True, blank=True,
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="members",
+        null=True,
+        blank=True,
         verbose_name=_("organisation"),
     )
     phone = EncryptedTextField(_("phone"), blank=True, default="")

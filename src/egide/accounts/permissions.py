@@ -24,7 +24,7 @@ def role_codes(user: Any) -> frozenset[str]:
             codes.add(ADMINISTRATOR)
         cached = frozenset(codes)
         setattr(user, _CACHE, cached)
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def has_role(user: Any, *codes: str) -> bool:

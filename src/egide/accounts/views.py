@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -34,9 +35,11 @@ PENDING_SINCE = "egide_pending_since"
 PENDING_BACKEND = "egide_pending_backend"
 PENDING_MAX_SECONDS = 300
 
-MSG_BAD_TOKEN = "This code is not valid. Check the time on your phone and type the current code."
-MSG_THROTTLED = "Too many wrong codes: wait a moment before trying again."
-MSG_PENDING_EXPIRED = "Your login has expired: type your password again."
+MSG_BAD_TOKEN = gettext_lazy(
+    "This code is not valid. Check the time on your phone and type the current code."
+)
+MSG_THROTTLED = gettext_lazy("Too many wrong codes: wait a moment before trying again.")
+MSG_PENDING_EXPIRED = gettext_lazy("Your login has expired: type your password again.")
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -65,8 +68,13 @@ def _complete_login(request: HttpRequest, user: User, device: TOTPDevice | None)
         otp_login(request, device)
     services.login_succeeded(user=user, method="password+totp" if device else "password")
     response = redirect(_safe_next(request, next_url))
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax",
-                        secure=settings.SESSION_COOKIE_SECURE, httponly=True)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        user.language,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+    )
     return response
 
 
@@ -92,7 +100,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
         username = request.POST.get("username", "")
         locked = getattr(request, "axes_locked_out", False)
         services.login_failed(
-            username=username, reason="locked_out" if locked else "bad_credentials",
+            username=username,
+            reason="locked_out" if locked else "bad_credentials",
             user=User.objects.filter(username=username).first(),
         )
     return render(request, "accounts/login.html", {"form": form})
@@ -101,7 +110,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def _pending_or_restart(request: HttpRequest) -> User | HttpResponseRedirect:
     user = _pending_user(request)
     if user is None:
-        messages.warning(request, _(MSG_PENDING_EXPIRED))
+        messages.warning(request, MSG_PENDING_EXPIRED)
         return redirect("accounts:login")
     return user
 
@@ -124,7 +133,7 @@ def login_otp_view(request: HttpRequest) -> HttpResponse:
             if device.verify_token(token):
                 return _complete_login(request, user, device)
         services.login_failed(username=user.username, reason="bad_totp", user=user)
-        form.add_error("token", _(MSG_THROTTLED) if throttled else _(MSG_BAD_TOKEN))
+        form.add_error("token", MSG_THROTTLED if throttled else MSG_BAD_TOKEN)
     return render(request, "accounts/login_otp.html", {"form": form})
 
 
@@ -143,18 +152,19 @@ def totp_enrol_view(request: HttpRequest) -> HttpResponse:
             services.totp_device_confirm(user=user, device=device)
             return _complete_login(request, user, device)
         services.login_failed(username=user.username, reason="bad_totp_enrolment", user=user)
-        form.add_error("token", _(MSG_BAD_TOKEN))
+        form.add_error("token", MSG_BAD_TOKEN)
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("QR code"))
     secret = _base32_secret(device)
-    return render(request, "accounts/totp_enrol.html",
-                  {"form": form, "qr_svg": qr_svg, "secret": secret})
+    return render(
+        request, "accounts/totp_enrol.html", {"form": form, "qr_svg": qr_svg, "secret": secret}
+    )
 
 
 def _base32_secret(device: TOTPDevice) -> str:
     import base64
 
     raw = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
-    return " ".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+    return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
 @require_POST
@@ -193,13 +203,18 @@ def set_language_view(request: HttpRequest) -> HttpResponse:
     form = LanguageForm(request.POST)
     next_url = _safe_next(request, request.POST.get("next"))
     if not form.is_valid():
-        messages.error(request, _(services.UNKNOWN_LANGUAGE))
+        messages.error(request, services.UNKNOWN_LANGUAGE)
         return redirect(next_url)
     language = form.cleaned_data["language"]
     if request.user.is_authenticated:
         services.user_set_language(actor=request.user, language=language)  # type: ignore[arg-type]
     response = redirect(next_url)
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax",
-                        secure=settings.SESSION_COOKIE_SECURE, httponly=True,
-                        max_age=365 * 24 * 3600)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        max_age=365 * 24 * 3600,
+    )
     return response

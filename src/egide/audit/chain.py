@@ -14,16 +14,25 @@ from typing import Any
 
 GENESIS_HASH = "0" * 64
 HASHED_FIELDS = (
-    "created_at", "actor_id", "actor_username", "organisation_id", "action",
-    "object_type", "object_id", "ip_address", "request_id", "details",
+    "created_at",
+    "actor_id",
+    "actor_username",
+    "organisation_id",
+    "action",
+    "object_type",
+    "object_id",
+    "ip_address",
+    "request_id",
+    "details",
 )
 
 
 def canonical(content: Mapping[str, Any]) -> bytes:
     """Stable byte encoding of the hashed fields of an event."""
     picked = {name: content.get(name) for name in HASHED_FIELDS}
-    return json.dumps(picked, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=str).encode("utf-8")
+    return json.dumps(
+        picked, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    ).encode("utf-8")
 
 
 def event_hash(prev_hash: str, content: Mapping[str, Any]) -> str:
@@ -39,17 +48,22 @@ class BrokenLink:
     reason: str
 
 
-def verify(events: Iterable[tuple[int, str, str, Mapping[str, Any]]]) -> tuple[int, BrokenLink | None]:
-    """Walk (id, prev_hash, hash, content) in order; return the count checked and the first break."""
+def verify(
+    events: Iterable[tuple[int, str, str, Mapping[str, Any]]],
+) -> tuple[int, BrokenLink | None]:
+    """Walk (id, prev_hash, hash, content) in order; return the count read and the first break."""
     expected_prev = GENESIS_HASH
     count = 0
     for event_id, prev_hash, stored_hash, content in events:
         count += 1
         if prev_hash != expected_prev:
-            return count, BrokenLink(event_id, "previous-hash mismatch (an event before it was "
-                                               "removed, inserted or altered)")
+            return count, BrokenLink(
+                event_id,
+                "previous-hash mismatch (an event before it was removed, inserted or altered)",
+            )
         if event_hash(prev_hash, content) != stored_hash:
-            return count, BrokenLink(event_id, "content does not match its hash (the event was "
-                                               "altered)")
+            return count, BrokenLink(
+                event_id, "content does not match its hash (the event was altered)"
+            )
         expected_prev = stored_hash
     return count, None

@@ -15,5 +15,6 @@ class RequestContext:
 
 
 current_request: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "egide_request_context", default=RequestContext()
+    "egide_request_context",
+    default=RequestContext(),  # noqa: B039 - frozen, immutable
 )

@@ -22,7 +22,9 @@ class RequestContextMiddleware:
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         token = current_request.set(
-            RequestContext(ip_address=request.META.get("REMOTE_ADDR") or None, request_id=request_id)
+            RequestContext(
+                ip_address=request.META.get("REMOTE_ADDR") or None, request_id=request_id
+            )
         )
         try:
             response = self.get_response(request)

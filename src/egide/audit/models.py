@@ -31,8 +31,13 @@ class AuditEvent(models.Model):
 
     created_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("actor"), db_constraint=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+        db_constraint=True,
     )
     actor_username = models.CharField(_("actor's username"), max_length=150, blank=True)
     organisation_id = models.BigIntegerField(_("organisation"), null=True, blank=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from egide.accounts.roles import ADMINISTRATOR
 from egide.accounts.permissions import has_role
+from egide.accounts.roles import ADMINISTRATOR
 
 
 def can_view_audit_trail(user: Any) -> bool:

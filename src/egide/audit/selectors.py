@@ -11,8 +11,13 @@ from egide.audit.models import AuditEvent
 
 
 def audit_events_filtered(
-    *, action: str = "", actor: str = "", object_type: str = "", object_id: str = "",
-    date_from: date | None = None, date_to: date | None = None,
+    *,
+    action: str = "",
+    actor: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
 ) -> QuerySet[AuditEvent]:
     """Events matching the filters, newest first (callers check permission first)."""
     qs = AuditEvent.objects.all().order_by("-id")

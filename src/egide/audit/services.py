@@ -49,7 +49,9 @@ def audit_record(
         event = AuditEvent(
             created_at=timezone.now(),
             actor=actor if authenticated else None,
-            actor_username=(actor.get_username() if authenticated else actor_username)[:150],
+            actor_username=(
+                actor.get_username() if actor is not None and authenticated else actor_username
+            )[:150],
             organisation_id=getattr(actor, "organisation_id", None) if authenticated else None,
             action=action,
             object_type=object_type,

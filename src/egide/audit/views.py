@@ -20,9 +20,13 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_events_filtered(**filters).select_related(None)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    audit_record(actor=request.user, action="audit.viewed",
-                 details={"filters": audit_filter_summary(filters), "page": page.number})
+    audit_record(
+        actor=request.user,
+        action="audit.viewed",
+        details={"filters": audit_filter_summary(filters), "page": page.number},
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/list.html",
-                  {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request, "audit/list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )

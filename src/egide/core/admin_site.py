@@ -46,8 +46,12 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        audit_record(actor=request.user, action="admin.changed" if change else "admin.added",
-                     obj=obj, details={"fields": sorted(form.changed_data)})
+        audit_record(
+            actor=request.user,
+            action="admin.changed" if change else "admin.added",
+            obj=obj,
+            details={"fields": sorted(form.changed_data)},
+        )
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         audit_record(actor=request.user, action="admin.deleted", obj=obj)

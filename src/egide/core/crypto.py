@@ -71,5 +71,7 @@ def blind_index(value: str) -> str:
     key = settings.EGIDE_BLIND_INDEX_KEY
     if not key:
         raise ImproperlyConfigured("EGIDE_BLIND_INDEX_KEY is empty.")
-    digest = hmac.new(key.encode("utf-8"), normalise_for_index(value).encode("utf-8"), hashlib.sha256)
+    digest = hmac.new(
+        key.encode("utf-8"), normalise_for_index(value).encode("utf-8"), hashlib.sha256
+    )
     return digest.hexdigest()

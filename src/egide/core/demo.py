@@ -24,13 +24,21 @@ DEMO_PASSWORD = "Egide-demo-2026"  # noqa: S105 - fictitious accounts, printed o
 ORGANISATIONS = [
     # name, acronym, type, regions
     ("Association Solidarité Labé (fictive)", "ASL", Organisation.Type.NGO, ["GN-L"]),
-    ("Direction régionale de l'Action sociale de Conakry (fictive)", "DRAS-C",
-     Organisation.Type.PUBLIC, ["GN-C"]),
+    (
+        "Direction régionale de l'Action sociale de Conakry (fictive)",
+        "DRAS-C",
+        Organisation.Type.PUBLIC,
+        ["GN-C"],
+    ),
     ("Centre d'accueil Espoir Kankan (fictif)", "CAEK", Organisation.Type.PROVIDER, ["GN-K"]),
     ("Brigade OPROGEM de Mamou (fictive)", "OPROGEM-M", Organisation.Type.POLICE, ["GN-M"]),
     ("Réseau communautaire Forêt Nzérékoré (fictif)", "RCFN", Organisation.Type.CBO, ["GN-N"]),
-    ("Bureau de programme ONU Conakry (fictif)", "BPO", Organisation.Type.UN,
-     ["GN-C", "GN-K", "GN-L", "GN-M", "GN-N"]),
+    (
+        "Bureau de programme ONU Conakry (fictif)",
+        "BPO",
+        Organisation.Type.UN,
+        ["GN-C", "GN-K", "GN-L", "GN-M", "GN-N"],
+    ),
 ]
 
 
@@ -79,28 +87,41 @@ def load_accounts() -> list[tuple[User, str | None]]:
             orgs[acronym] = existing_org
             continue
         orgs[acronym] = organisation_upsert(
-            actor=None, name=name, acronym=acronym, type=org_type, region_codes=regions,
+            actor=None,
+            name=name,
+            acronym=acronym,
+            type=org_type,
+            region_codes=regions,
             is_fictitious=True,
         )
     result: list[tuple[User, str | None]] = []
     for acct in ACCOUNTS:
         existing = User.objects.filter(username=acct.username).first()
-        if existing is not None and existing.is_fictitious and existing.check_password(
-            DEMO_PASSWORD
+        if (
+            existing is not None
+            and existing.is_fictitious
+            and existing.check_password(DEMO_PASSWORD)
         ):
             user = existing
         else:
             user = user_upsert(
-                actor=None, username=acct.username, organisation=orgs[acct.organisation],
-                first_name=acct.first_name, last_name=acct.last_name, roles=[acct.role],
-                region_codes=acct.regions, password=DEMO_PASSWORD, is_fictitious=True,
+                actor=None,
+                username=acct.username,
+                organisation=orgs[acct.organisation],
+                first_name=acct.first_name,
+                last_name=acct.last_name,
+                roles=[acct.role],
+                region_codes=acct.regions,
+                password=DEMO_PASSWORD,
+                is_fictitious=True,
                 email=f"{acct.username}@demo.egide.invalid",
             )
         secret = None
         if user.role_assignments.filter(role__reads_personal_data=True).exists():
             device, _ = TOTPDevice.objects.get_or_create(
-                user=user, name="demo", defaults={"key": _demo_totp_key(acct.username),
-                                                  "confirmed": True},
+                user=user,
+                name="demo",
+                defaults={"key": _demo_totp_key(acct.username), "confirmed": True},
             )
             secret = totp_secret_base32(device)
         result.append((user, secret))

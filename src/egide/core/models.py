@@ -63,7 +63,7 @@ class Prefecture(models.Model):
 
 
 class Commune(models.Model):
-    """A commune of Conakry, per version of the official list (the communes were redrawn in 2024)."""
+    """A commune of Conakry, per version of the official list (redrawn in 2024)."""
 
     name = models.CharField(_("name"), max_length=100)
     region = models.ForeignKey(

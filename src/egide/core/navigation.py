@@ -29,17 +29,34 @@ def _authenticated(user: Any) -> bool:
 
 
 MODULES: list[Module] = [
-    Module("audit", _("Audit trail"),
-           _("Who read, changed or exported what, and when; tamper-evident."),
-           "audit:list", can_view_audit_trail),
-    Module("admin", _("Administration"),
-           _("Organisations, users, roles and reference lists."), "admin:index", can_use_admin),
-    Module("api", _("API documentation"),
-           _("The REST API for other systems, with its OpenAPI document."), "api:docs",
-           _authenticated),
-    Module("profile", _("My profile"),
-           _("My organisation, roles, language, second factor and API token."),
-           "accounts:profile", _authenticated),
+    Module(
+        "audit",
+        _("Audit trail"),
+        _("Who read, changed or exported what, and when; tamper-evident."),
+        "audit:list",
+        can_view_audit_trail,
+    ),
+    Module(
+        "admin",
+        _("Administration"),
+        _("Organisations, users, roles and reference lists."),
+        "admin:index",
+        can_use_admin,
+    ),
+    Module(
+        "api",
+        _("API documentation"),
+        _("The REST API for other systems, with its OpenAPI document."),
+        "api:docs",
+        _authenticated,
+    ),
+    Module(
+        "profile",
+        _("My profile"),
+        _("My organisation, roles, language, second factor and API token."),
+        "accounts:profile",
+        _authenticated,
+    ),
 ]
 
 

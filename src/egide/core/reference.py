@@ -17,8 +17,9 @@ def reference_data() -> dict[str, Any]:
     return json.loads(REFERENCE_FILE.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
-def load_reference_data(region_model: Any, prefecture_model: Any, commune_model: Any,
-                        country_model: Any) -> None:
+def load_reference_data(
+    region_model: Any, prefecture_model: Any, commune_model: Any, country_model: Any
+) -> None:
     """Create or update regions, prefectures, Conakry's communes and countries."""
     data = reference_data()
     for r in data["regions"]:
@@ -33,14 +34,17 @@ def load_reference_data(region_model: Any, prefecture_model: Any, commune_model:
     communes = data["conakry_communes"]
     for name in communes["names"]:
         commune_model.objects.update_or_create(
-            region=conakry, list_version=communes["list_version"], name=name,
+            region=conakry,
+            list_version=communes["list_version"],
+            name=name,
             defaults={"is_current": True, "source": data["sources"]["communes"]},
         )
     for c in data["countries"]:
         country_model.objects.update_or_create(
             code=c["code"],
             defaults={
-                "name_fr": c["name_fr"], "name_en": c["name_en"],
+                "name_fr": c["name_fr"],
+                "name_en": c["name_en"],
                 "official_name_fr": c["official_name_fr"],
                 "official_name_en": c["official_name_en"],
                 "shares_border_with_guinea": c["border"],

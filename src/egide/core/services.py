@@ -22,7 +22,7 @@ def encryption_keys_rotate(*, actor: Any | None) -> dict[str, int]:
     counts: dict[str, int] = {}
     for model, fields in encrypted_fields():
         table = connection.ops.quote_name(model._meta.db_table)
-        pk = connection.ops.quote_name(model._meta.pk.column)  # type: ignore[union-attr]
+        pk = connection.ops.quote_name(model._meta.pk.column)
         columns = [connection.ops.quote_name(f.column) for f in fields]
         done = 0
         last_pk: Any = None
@@ -38,8 +38,11 @@ def encryption_keys_rotate(*, actor: Any | None) -> dict[str, int]:
                     )
                     rows = cursor.fetchall()
                     for row in rows:
-                        updates = [(col, crypto.rotate_token(val))
-                                   for col, val in zip(columns, row[1:], strict=True) if val]
+                        updates = [
+                            (col, crypto.rotate_token(val))
+                            for col, val in zip(columns, row[1:], strict=True)
+                            if val
+                        ]
                         if updates:
                             sets = ", ".join(f"{col} = %s" for col, _v in updates)
                             cursor.execute(
@@ -52,6 +55,10 @@ def encryption_keys_rotate(*, actor: Any | None) -> dict[str, int]:
             last_pk = rows[-1][0]
         counts[model._meta.label] = done
         with transaction.atomic():
-            audit_record(actor=actor, action="encryption.keys_rotated",
-                         object_type=model._meta.label_lower, details={"values": done})
+            audit_record(
+                actor=actor,
+                action="encryption.keys_rotated",
+                object_type=model._meta.label_lower,
+                details={"values": done},
+            )
     return counts

@@ -16,3 +16,7 @@ EGIDE_BLIND_INDEX_KEY = env.str("EGIDE_BLIND_INDEX_KEY", default="") or local_se
 )
 EGIDE_DEV_TOOLS = True
 EGIDE_DEMO_BANNER = True
+
+# Static files are served by the finders (no collectstatic in development and tests).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

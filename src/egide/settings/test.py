@@ -13,3 +13,7 @@ EGIDE_BLIND_INDEX_KEY = "test-blind-index-key"  # noqa: S105
 EGIDE_DEV_TOOLS = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_FAILURE_LIMIT = 3
+
+# Static files are served by the finders (no collectstatic in development and tests).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

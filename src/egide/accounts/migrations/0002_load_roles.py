@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from egide.accounts.roles import ROLES
+    from egide.accounts.roles import load_roles
 
-    Role = apps.get_model("accounts", "Role")
-    for code, (_label, _description, personal) in ROLES.items():
-        Role.objects.update_or_create(code=code, defaults={"reads_personal_data": personal})
+    load_roles(apps.get_model("accounts", "Role"))
 
 
 class Migration(migrations.Migration):

@@ -5,74 +5,138 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Country',
+            name="Country",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=2, unique=True, verbose_name='ISO code')),
-                ('name_fr', models.CharField(max_length=100, verbose_name='name (French)')),
-                ('name_en', models.CharField(max_length=100, verbose_name='name (English)')),
-                ('official_name_fr', models.CharField(max_length=200, verbose_name='official name (French)')),
-                ('official_name_en', models.CharField(max_length=200, verbose_name='official name (English)')),
-                ('shares_border_with_guinea', models.BooleanField(default=False, verbose_name='shares a border with Guinea')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=2, unique=True, verbose_name="ISO code")),
+                ("name_fr", models.CharField(max_length=100, verbose_name="name (French)")),
+                ("name_en", models.CharField(max_length=100, verbose_name="name (English)")),
+                (
+                    "official_name_fr",
+                    models.CharField(max_length=200, verbose_name="official name (French)"),
+                ),
+                (
+                    "official_name_en",
+                    models.CharField(max_length=200, verbose_name="official name (English)"),
+                ),
+                (
+                    "shares_border_with_guinea",
+                    models.BooleanField(default=False, verbose_name="shares a border with Guinea"),
+                ),
             ],
             options={
-                'verbose_name': 'country',
-                'verbose_name_plural': 'countries',
-                'ordering': ['name_fr'],
+                "verbose_name": "country",
+                "verbose_name_plural": "countries",
+                "ordering": ["name_fr"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=6, unique=True, verbose_name='ISO 3166-2 code')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(max_length=3, unique=True, verbose_name='short code')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(max_length=6, unique=True, verbose_name="ISO 3166-2 code"),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(max_length=3, unique=True, verbose_name="short code")),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['name'],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Prefecture',
+            name="Prefecture",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=6, unique=True, verbose_name='ISO 3166-2 code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='prefectures', to='core.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(max_length=6, unique=True, verbose_name="ISO 3166-2 code"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="prefectures",
+                        to="core.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'prefecture',
-                'verbose_name_plural': 'prefectures',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('region', 'name'), name='prefecture_unique_in_region')],
+                "verbose_name": "prefecture",
+                "verbose_name_plural": "prefectures",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("region", "name"), name="prefecture_unique_in_region"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Commune',
+            name="Commune",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('list_version', models.CharField(help_text='Which official list this commune is from.', max_length=20, verbose_name='list version')),
-                ('is_current', models.BooleanField(default=True, verbose_name='current')),
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='communes', to='core.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "list_version",
+                    models.CharField(
+                        help_text="Which official list this commune is from.",
+                        max_length=20,
+                        verbose_name="list version",
+                    ),
+                ),
+                ("is_current", models.BooleanField(default=True, verbose_name="current")),
+                ("source", models.CharField(max_length=300, verbose_name="source")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="communes",
+                        to="core.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commune',
-                'verbose_name_plural': 'communes',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('region', 'list_version', 'name'), name='commune_unique_in_list')],
+                "verbose_name": "commune",
+                "verbose_name_plural": "communes",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("region", "list_version", "name"), name="commune_unique_in_list"
+                    )
+                ],
             },
         ),
     ]

@@ -7,8 +7,10 @@ def load(apps, schema_editor):
     from egide.core.reference import load_reference_data
 
     load_reference_data(
-        apps.get_model("core", "Region"), apps.get_model("core", "Prefecture"),
-        apps.get_model("core", "Commune"), apps.get_model("core", "Country"),
+        apps.get_model("core", "Region"),
+        apps.get_model("core", "Prefecture"),
+        apps.get_model("core", "Commune"),
+        apps.get_model("core", "Country"),
     )
 
 

@@ -19,8 +19,10 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("Demo accounts (FICTITIOUS people and organisations)")
         self.stdout.write(f"Password for every account: {DEMO_PASSWORD}")
-        self.stdout.write("TOTP secret: add it to an authenticator app, or run "
-                          "'egide totp <username>' (development settings only).")
+        self.stdout.write(
+            "TOTP secret: add it to an authenticator app, or run "
+            "'egide totp <username>' (development settings only)."
+        )
         self.stdout.write(f"{'username':<14} {'role':<32} TOTP secret")
         for user, secret in accounts:
             label = ", ".join(role_label(c) for c in sorted(role_codes(user)))

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The modules that mypy checks in strict mode: rules, services, selectors, permissions, crypto.
+cd "$(dirname "$0")/.." || exit 1
+find src/egide -type f \( -name 'rules.py' -o -name 'services.py' -o -name 'selectors.py' \
+  -o -name 'permissions.py' -o -name 'crypto.py' -o -name 'chain.py' -o -path '*/rules/*.py' \) \
+  -not -path '*/tests/*' | sort
