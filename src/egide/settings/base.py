@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "egide.core",
     "egide.audit",
     "egide.accounts",
+    "egide.screening",
     "egide.api",
 ]
 
