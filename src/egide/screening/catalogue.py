@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -68,16 +68,28 @@ class Catalogue:
     sources: dict[str, str]
     groups: tuple[Group, ...]
     by_code: dict[str, Indicator]
+    _groups_by_code: dict[str, Group] = field(init=False, repr=False, compare=False)
+    _indicator_codes: frozenset[str] = field(init=False, repr=False, compare=False)
+    _gbv_codes: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Indexes built once: screening runs tens of thousands of times a second.
+        object.__setattr__(self, "_groups_by_code", {g.code: g for g in self.groups})
+        indicator_codes = frozenset(c for c, i in self.by_code.items() if i.kind != "gbv")
+        object.__setattr__(self, "_indicator_codes", indicator_codes)
+        gbv = frozenset(c for c, i in self.by_code.items() if i.kind == "gbv")
+        object.__setattr__(self, "_gbv_codes", gbv)
 
     def group(self, code: str) -> Group:
-        return next(g for g in self.groups if g.code == code)
+        return self._groups_by_code[code]
 
     def indicator_codes(self) -> frozenset[str]:
         """Codes accepted in the ``indicators`` list (everything but GBV types)."""
-        return frozenset(c for c, i in self.by_code.items() if i.kind != "gbv")
+        return self._indicator_codes
 
     def gbv_codes(self) -> frozenset[str]:
-        return frozenset(i.code for i in self.group("gbv").indicators)
+        """Codes accepted in the ``gbv`` list (GBVIMS types)."""
+        return self._gbv_codes
 
     def as_document(self) -> dict[str, Any]:
         """The catalogue as the JSON document the API serves."""

@@ -196,7 +196,9 @@ def evaluate(data: ScreeningInput, lang: str = "fr") -> dict[str, Any]:
     reasons: list[str] = []
     for dim in DIMENSIONS:
         found = facts.group(dim)
-        counts = {s: sum(1 for i in found if i.strength == s) for s in ("S", "M", "W")}
+        counts = {"S": 0, "M": 0, "W": 0}
+        for indicator in found:
+            counts[indicator.strength or "W"] += 1
         if dimension_positive(counts["S"], counts["M"], counts["W"]):
             positive.add(dim)
             dimensions[dim] = "positive"

@@ -1,0 +1,87 @@
+"""Saved screening assessments: answers, codes, rule-set version, result, worker's determination."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from egide.core.fields import EncryptedTextField
+
+
+class Assessment(models.Model):
+    """One screening of one person. Answers and result are encrypted; levels stay in clear for
+    anonymised statistics (they identify no one)."""
+
+    class Level(models.TextChoices):
+        PRESUMED = "presumed", _("presumed victim of trafficking")
+        POSSIBLE = "possible", _("possible victim of trafficking")
+        NONE = "none", _("no indication of trafficking")
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("screened by"),
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("organisation"),
+    )
+    region = models.ForeignKey(
+        "core.Region", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region")
+    )
+    rule_set = models.CharField(_("rule set"), max_length=10)
+    catalogue_version = models.CharField(_("catalogue version"), max_length=10)
+    person_reference = EncryptedTextField(
+        _("person reference"),
+        blank=True,
+        default="",
+        help_text=_("Initials or a pseudonym that lets you find this screening again."),
+    )
+    input_json = EncryptedTextField(_("answers (JSON)"))
+    result_json = EncryptedTextField(_("result (JSON)"))
+    interview_json = EncryptedTextField(_("interview conditions (JSON)"), blank=True, default="")
+    trafficking_level = models.CharField(
+        _("trafficking"), max_length=10, choices=Level.choices, db_index=True
+    )
+    smuggling_level = models.CharField(_("smuggling"), max_length=10)
+    gbv_level = models.CharField(_("GBV"), max_length=10)
+    child = models.BooleanField(_("child"))
+    urgent = models.BooleanField(_("urgent"))
+    worker_agrees = models.BooleanField(_("worker agrees with the result"), null=True)
+    worker_level = models.CharField(
+        _("worker's determination"), max_length=10, choices=Level.choices, blank=True
+    )
+    worker_justification = EncryptedTextField(_("justification"), blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("screening assessment")
+        verbose_name_plural = _("screening assessments")
+
+    def __str__(self) -> str:
+        return f"SCR-{self.pk:06d}" if self.pk else "SCR-new"
+
+    @property
+    def code(self) -> str:
+        return str(self)
+
+    @property
+    def input_document(self) -> dict[str, Any]:
+        return json.loads(self.input_json)  # type: ignore[no-any-return]
+
+    @property
+    def result_document(self) -> dict[str, Any]:
+        return json.loads(self.result_json)  # type: ignore[no-any-return]
+
+    @property
+    def interview(self) -> dict[str, Any]:
+        return json.loads(self.interview_json) if self.interview_json else {}

@@ -1,0 +1,24 @@
+"""Reading screening assessments, starting from what the user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from egide.screening.models import Assessment
+from egide.screening.permissions import assessments_visible_to
+
+
+def assessments_for(user: Any) -> QuerySet[Assessment]:
+    """The assessments *user* may see, newest first."""
+    return assessments_visible_to(user, Assessment.objects.select_related("created_by"))
+
+
+def get_assessment_for_user_or_404(user: Any, pk: int) -> Assessment:
+    """One visible assessment; 404 whether it is missing or not visible (no existence leak)."""
+    assessment = assessments_for(user).filter(pk=pk).first()
+    if assessment is None:
+        raise Http404
+    return assessment

@@ -1,0 +1,79 @@
+"""Saving screening assessments (audited in the same transaction)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import transaction
+
+from egide.audit.services import audit_record
+from egide.screening.contract import ScreeningInput
+from egide.screening.models import Assessment
+from egide.screening.rules import RULE_SET, evaluate
+
+DISAGREE_NEEDS_REASON = "Explain why you disagree: the justification is required."
+DISAGREE_NEEDS_LEVEL = "Choose your own determination when you disagree."
+
+
+class DeterminationError(ValueError):
+    """The worker's determination is incomplete (a disagreement without level or reason)."""
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    actor: Any,
+    data: ScreeningInput,
+    interview: dict[str, Any],
+    person_reference: str = "",
+    region_id: int | None = None,
+    worker_agrees: bool | None,
+    worker_level: str = "",
+    worker_justification: str = "",
+) -> Assessment:
+    """Evaluate *data* with the current rule set and save it with the worker's determination.
+
+    Raises DeterminationError when the worker disagrees without a level or a justification.
+    """
+    if worker_agrees is False:
+        if not worker_level:
+            raise DeterminationError(DISAGREE_NEEDS_LEVEL)
+        if not worker_justification.strip():
+            raise DeterminationError(DISAGREE_NEEDS_REASON)
+    result = evaluate(data, "fr")
+    assessment = Assessment.objects.create(
+        created_by=actor,
+        organisation_id=actor.organisation_id,
+        region_id=region_id,
+        rule_set=RULE_SET,
+        catalogue_version=str(result["catalogue"]),
+        person_reference=person_reference.strip(),
+        input_json=json.dumps(data.as_document(), sort_keys=True),
+        result_json=json.dumps(result, sort_keys=True, ensure_ascii=False),
+        interview_json=json.dumps(interview, sort_keys=True),
+        trafficking_level=result["trafficking"]["level"],
+        smuggling_level=result["smuggling"]["level"],
+        gbv_level=result["gbv"]["level"],
+        child=result["child"],
+        urgent=result["urgent"],
+        worker_agrees=worker_agrees,
+        worker_level=worker_level if worker_agrees is False else "",
+        worker_justification=worker_justification.strip() if worker_agrees is False else "",
+    )
+    audit_record(
+        actor=actor,
+        action="screening.assessment_created",
+        obj=assessment,
+        details={
+            "rule_set": RULE_SET,
+            "level": assessment.trafficking_level,
+            "worker_agrees": worker_agrees,
+        },
+    )
+    return assessment
+
+
+def assessment_viewed(*, actor: Any, assessment: Assessment) -> None:
+    """Record that *actor* read the personal data of *assessment*."""
+    audit_record(actor=actor, action="screening.assessment_viewed", obj=assessment)
