@@ -32,6 +32,28 @@ class Row:
     denied_status: tuple[int, ...] = (302, 404)
     method: str = "get"
     kwargs: dict[str, Any] = field(default_factory=dict)
+    # Makes the object the URL points at; returns the URL kwargs.
+    setup: Callable[[Callable[[str], User]], dict[str, Any]] | None = None
+    json: dict[str, Any] | None = None
+
+
+def _assessment_by_labe_caseworker(persona: Callable[[str], User]) -> dict[str, Any]:
+    from egide.screening.contract import parse_input
+    from egide.screening.services import assessment_create
+
+    assessment = assessment_create(
+        actor=persona(roles.CASE_WORKER),
+        data=parse_input({"person": {"age": 16}, "indicators": ["act.recruited"]}),
+        interview={},
+        worker_agrees=True,
+    )
+    return {"pk": assessment.pk}
+
+
+SCREENERS = frozenset(
+    {roles.CASE_WORKER, roles.CASE_SUPERVISOR, roles.LAW_ENFORCEMENT, roles.MIGRANT_AMBASSADOR}
+)
+SCREENING_DOC = {"person": {"age": 16}, "indicators": ["act.recruited"]}
 
 
 MATRIX: dict[str, Row] = {
@@ -47,6 +69,18 @@ MATRIX: dict[str, Row] = {
     "api:schema": Row(ALL_ROLES, denied_status=(401, 403)),
     "api:docs": Row(ALL_ROLES, denied_status=(401, 403)),
     "api:me": Row(ALL_ROLES, denied_status=(401, 403)),
+    "screening:list": Row(SCREENERS, denied_status=(404,)),
+    "screening:interview": Row(SCREENERS, denied_status=(404,)),
+    # Same organisation: case workers and supervisors see it; others, even screeners, get 404.
+    "screening:detail": Row(
+        frozenset({roles.CASE_WORKER, roles.CASE_SUPERVISOR}),
+        denied_status=(404,),
+        setup=_assessment_by_labe_caseworker,
+    ),
+    "api:screening_evaluate": Row(
+        SCREENERS, denied_status=(401, 403), method="post", json=SCREENING_DOC
+    ),
+    "api:screening_catalogue": Row(ALL_ROLES, denied_status=(401, 403)),
 }
 
 
@@ -77,8 +111,13 @@ def test_every_url_has_a_row() -> None:
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_access_matrix(name: str, who: str, persona: Callable[[str], User]) -> None:
     row = MATRIX[name]
+    kwargs = row.setup(persona) if row.setup else row.kwargs
     client = Client() if who == ANON else login_verified(Client(), persona(who))
-    response = getattr(client, row.method)(reverse(name, kwargs=row.kwargs))
+    url = reverse(name, kwargs=kwargs)
+    if row.json is not None:
+        response = getattr(client, row.method)(url, row.json, content_type="application/json")
+    else:
+        response = getattr(client, row.method)(url)
     if who in row.allowed:
         assert response.status_code == row.allowed_status, (name, who, response.status_code)
     else:

@@ -62,6 +62,33 @@ def e2e_data(transactional_db: None) -> None:
     load_roles(Role)
 
 
-def screenshot(page: Any, name: str) -> None:
+def screenshot(page: Any, name: str, full_page: bool = False) -> None:
+    """Save a picture of the page for people to look at (var/screenshots/).
+
+    Full-page captures only at the end of a flow: in headless Chromium a later click on a form
+    button can then fail to submit.
+    """
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+
+
+def current_totp(username: str) -> str:
+    """The current TOTP code of a test account (read from its confirmed device)."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def login(page: Any, base: str, username: str) -> None:
+    """Log in through the real pages (French), with the TOTP step when the account has one."""
+    from tests.personas import PASSWORD
+
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Nom d’utilisateur").fill(username)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Continuer").click()
+    if "/login/code/" in page.url:
+        page.get_by_label("Code à six chiffres").fill(current_totp(username))
+        page.get_by_role("button", name="Confirmer").click()

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
 from egide.accounts import roles
 from egide.audit.models import AuditEvent
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import current_totp, screenshot
 from tests.personas import PASSWORD, make_organisation, make_user
-
-
-def _code(username: str) -> str:
-    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
 def _password_step(page: Any, base: str, username: str) -> None:
@@ -37,7 +29,7 @@ def test_caseworker_login_totp_language_logout(
     page, base = phone_page, live_server.url
 
     _password_step(page, base, "aissatou.bah")
-    page.get_by_label("Code à six chiffres").fill(_code("aissatou.bah"))
+    page.get_by_label("Code à six chiffres").fill(current_totp("aissatou.bah"))
     page.get_by_role("button", name="Confirmer").click()
 
     heading = page.get_by_role("heading", level=1)
@@ -66,7 +58,7 @@ def test_wrong_totp_refused_with_clear_message_and_audited(
     page, base = phone_page, live_server.url
 
     _password_step(page, base, "mamadou.diallo")
-    wrong = "000000" if _code("mamadou.diallo") != "000000" else "111111"
+    wrong = "000000" if current_totp("mamadou.diallo") != "000000" else "111111"
     page.get_by_label("Code à six chiffres").fill(wrong)
     page.get_by_role("button", name="Confirmer").click()
 

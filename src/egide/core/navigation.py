@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egide.accounts.permissions import can_use_admin
 from egide.audit.permissions import can_view_audit_trail
+from egide.screening.permissions import can_screen
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,13 @@ def _authenticated(user: Any) -> bool:
 
 
 MODULES: list[Module] = [
+    Module(
+        "screening",
+        _("Screening"),
+        _("Guided interview that tells trafficking apart from smuggling and GBV."),
+        "screening:list",
+        can_screen,
+    ),
     Module(
         "audit",
         _("Audit trail"),

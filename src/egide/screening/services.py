@@ -6,14 +6,15 @@ import json
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from egide.audit.services import audit_record
 from egide.screening.contract import ScreeningInput
 from egide.screening.models import Assessment
 from egide.screening.rules import RULE_SET, evaluate
 
-DISAGREE_NEEDS_REASON = "Explain why you disagree: the justification is required."
-DISAGREE_NEEDS_LEVEL = "Choose your own determination when you disagree."
+DISAGREE_NEEDS_REASON = _("Explain why you disagree: the justification is required.")
+DISAGREE_NEEDS_LEVEL = _("Choose your own determination when you disagree.")
 
 
 class DeterminationError(ValueError):
@@ -38,9 +39,9 @@ def assessment_create(
     """
     if worker_agrees is False:
         if not worker_level:
-            raise DeterminationError(DISAGREE_NEEDS_LEVEL)
+            raise DeterminationError(str(DISAGREE_NEEDS_LEVEL))
         if not worker_justification.strip():
-            raise DeterminationError(DISAGREE_NEEDS_REASON)
+            raise DeterminationError(str(DISAGREE_NEEDS_REASON))
     result = evaluate(data, "fr")
     assessment = Assessment.objects.create(
         created_by=actor,
