@@ -50,6 +50,113 @@ def _assessment_by_labe_caseworker(persona: Callable[[str], User]) -> dict[str, 
     return {"pk": assessment.pk}
 
 
+def _labe_case(persona: Callable[[str], User]) -> Any:
+    from egide.cases.services import case_open
+    from egide.core.models import Region
+
+    worker = persona(roles.CASE_WORKER)
+    return case_open(
+        actor=worker,
+        region=Region.objects.get(code="GN-L"),
+        owner=worker,
+        first_name="Mariama",
+        last_name="Sow",
+    )
+
+
+def _case(persona: Callable[[str], User]) -> dict[str, Any]:
+    return {"pk": _labe_case(persona).pk}
+
+
+def _case_action(persona: Callable[[str], User]) -> dict[str, Any]:
+    return {"pk": _labe_case(persona).pk, "action": "note"}
+
+
+def _follow_up_done(persona: Callable[[str], User]) -> dict[str, Any]:
+    from datetime import date
+
+    from egide.cases.services import follow_up_plan
+
+    case = _labe_case(persona)
+    item = follow_up_plan(actor=persona(roles.CASE_WORKER), case=case, due_on=date(2026, 1, 5))
+    return {"pk": case.pk, "action": "follow_up_done", "item": item.pk}
+
+
+def _attachment(persona: Callable[[str], User]) -> dict[str, Any]:
+    from egide.cases.services import attachment_add
+
+    case = _labe_case(persona)
+    item = attachment_add(
+        actor=persona(roles.CASE_WORKER),
+        case=case,
+        filename="note.txt",
+        content_type="text/plain",
+        content=b"fictitious",
+    )
+    return {"pk": case.pk, "item": item.pk}
+
+
+def _alert(persona: Callable[[str], User]) -> dict[str, Any]:
+    from datetime import date
+
+    from egide.cases.services import alert_raise
+    from egide.core.models import Region
+
+    alert = alert_raise(
+        actor=persona(roles.MIGRANT_AMBASSADOR),
+        region=Region.objects.get(code="GN-L"),
+        seen_on=date(2026, 11, 1),
+        person_description="fille d'environ 14 ans (fictive)",
+        what_was_seen="travaille la nuit (fictif)",
+        urgency="urgent",
+        child_concerned=True,
+    )
+    return {"pk": alert.pk}
+
+
+def _referral(persona: Callable[[str], User]) -> Any:
+    from datetime import date
+
+    from egide.cases.services import consent_record, need_add
+    from egide.directory.models import Service
+    from egide.referrals.services import referral_send
+
+    worker = persona(roles.CASE_WORKER)
+    case = _labe_case(persona)
+    consent_record(
+        actor=worker,
+        case=case,
+        purpose="sharing",
+        decision="granted",
+        given_by="person",
+        language="pular",
+        decided_on=date(2026, 11, 2),
+        service_types=["shelter"],
+    )
+    need = need_add(actor=worker, case=case, need_type="shelter", priority="high")
+    service = Service.objects.create(
+        provider=worker.organisation, need_type="shelter", name="Abri test (fictif)"
+    )
+    return referral_send(
+        actor=worker,
+        case=case,
+        need=need,
+        service=service,
+        urgency="urgent",
+        shared_fields=["first_name"],
+    )
+
+
+def _referral_detail(persona: Callable[[str], User]) -> dict[str, Any]:
+    return {"pk": _referral(persona).pk}
+
+
+def _referral_accept(persona: Callable[[str], User]) -> dict[str, Any]:
+    return {"pk": _referral(persona).pk, "action": "accept"}
+
+
+CASE_TEAM = frozenset({roles.CASE_WORKER, roles.CASE_SUPERVISOR})
+RECEIVERS = frozenset({roles.SERVICE_PROVIDER, roles.LAW_ENFORCEMENT})
 SCREENERS = frozenset(
     {roles.CASE_WORKER, roles.CASE_SUPERVISOR, roles.LAW_ENFORCEMENT, roles.MIGRANT_AMBASSADOR}
 )
@@ -81,6 +188,25 @@ MATRIX: dict[str, Row] = {
         SCREENERS, denied_status=(401, 403), method="post", json=SCREENING_DOC
     ),
     "api:screening_catalogue": Row(ALL_ROLES, denied_status=(401, 403)),
+    "cases:list": Row(CASE_TEAM, denied_status=(404,)),
+    "cases:detail": Row(CASE_TEAM, denied_status=(404,), setup=_case),
+    "cases:identity": Row(CASE_TEAM, denied_status=(404,), setup=_case),
+    "cases:refer": Row(CASE_TEAM, denied_status=(404,), setup=_case),
+    "cases:action": Row(CASE_TEAM, 302, (404,), method="post", setup=_case_action),
+    "cases:item_action": Row(CASE_TEAM, 302, (404,), method="post", setup=_follow_up_done),
+    "cases:attachment": Row(CASE_TEAM, denied_status=(404,), setup=_attachment),
+    "cases:alert_list": Row(ALL_ROLES, denied_status=(404,)),
+    "cases:alert_create": Row(ALL_ROLES, denied_status=(404,)),
+    # The ambassador raised it; the Labé supervisors triage it; nobody else learns it exists.
+    "cases:alert_detail": Row(
+        frozenset({roles.MIGRANT_AMBASSADOR, roles.CASE_SUPERVISOR}),
+        denied_status=(404,),
+        setup=_alert,
+    ),
+    "referrals:list": Row(CASE_TEAM | RECEIVERS, denied_status=(404,)),
+    "referrals:detail": Row(CASE_TEAM | RECEIVERS, denied_status=(404,), setup=_referral_detail),
+    "referrals:action": Row(RECEIVERS, 302, (404,), method="post", setup=_referral_accept),
+    "directory:list": Row(ALL_ROLES, denied_status=(302, 404)),
 }
 
 

@@ -8,6 +8,9 @@ urlpatterns = [
     path("accounts/", include("egide.accounts.urls")),
     path("audit/", include("egide.audit.urls")),
     path("screening/", include("egide.screening.urls")),
+    path("cases/", include("egide.cases.urls")),
+    path("referrals/", include("egide.referrals.urls")),
+    path("directory/", include("egide.directory.urls")),
     path("api/v1/", include("egide.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,8 +9,9 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from egide.accounts.permissions import can_use_admin
+from egide.accounts.permissions import can_use_admin, has_role
 from egide.audit.permissions import can_view_audit_trail
+from egide.cases.permissions import can_open_cases, can_raise_alert
 from egide.screening.permissions import can_screen
 
 
@@ -29,7 +30,41 @@ def _authenticated(user: Any) -> bool:
     return bool(user.is_authenticated)
 
 
+def _can_refer_or_receive(user: Any) -> bool:
+    from egide.referrals.views import RECEIVING_ROLES
+
+    return has_role(user, *RECEIVING_ROLES)
+
+
 MODULES: list[Module] = [
+    Module(
+        "alerts",
+        _("Alerts"),
+        _("Raise an alert about a person at risk; triage alerts."),
+        "cases:alert_list",
+        can_raise_alert,
+    ),
+    Module(
+        "cases",
+        _("Cases"),
+        _("Protection cases: consent, needs, referrals, follow-up."),
+        "cases:list",
+        can_open_cases,
+    ),
+    Module(
+        "referrals",
+        _("Referrals"),
+        _("Referrals sent for my cases or addressed to my organisation."),
+        "referrals:list",
+        _can_refer_or_receive,
+    ),
+    Module(
+        "directory",
+        _("Service directory"),
+        _("Who provides which service, where."),
+        "directory:list",
+        _authenticated,
+    ),
     Module(
         "screening",
         _("Screening"),

@@ -6,12 +6,22 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from egide.accounts.permissions import role_codes
-from egide.accounts.roles import role_label
+from egide.accounts.permissions import has_role, role_codes
+from egide.accounts.roles import (
+    CASE_SUPERVISOR,
+    CASE_WORKER,
+    LAW_ENFORCEMENT,
+    SERVICE_PROVIDER,
+    role_label,
+)
+from egide.cases.selectors import overdue_for
 
 
 @login_required
 def home_view(request: HttpRequest) -> HttpResponse:
     """Home page listing the modules of the user's roles."""
     roles = [role_label(code) for code in sorted(role_codes(request.user))]
-    return render(request, "core/home.html", {"roles": roles})
+    overdue = None
+    if has_role(request.user, CASE_WORKER, CASE_SUPERVISOR, SERVICE_PROVIDER, LAW_ENFORCEMENT):
+        overdue = overdue_for(request.user)
+    return render(request, "core/home.html", {"roles": roles, "overdue": overdue})

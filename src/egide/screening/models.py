@@ -38,6 +38,14 @@ class Assessment(models.Model):
     region = models.ForeignKey(
         "core.Region", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region")
     )
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+        verbose_name=_("case"),
+    )
     rule_set = models.CharField(_("rule set"), max_length=10)
     catalogue_version = models.CharField(_("catalogue version"), max_length=10)
     person_reference = EncryptedTextField(

@@ -13,7 +13,7 @@ from egide.screening.permissions import assessments_visible_to
 
 def assessments_for(user: Any) -> QuerySet[Assessment]:
     """The assessments *user* may see, newest first."""
-    return assessments_visible_to(user, Assessment.objects.select_related("created_by"))
+    return assessments_visible_to(user, Assessment.objects.select_related("created_by", "case"))
 
 
 def get_assessment_for_user_or_404(user: Any, pk: int) -> Assessment:

@@ -32,6 +32,7 @@ def assessment_create(
     worker_agrees: bool | None,
     worker_level: str = "",
     worker_justification: str = "",
+    case: Any = None,
 ) -> Assessment:
     """Evaluate *data* with the current rule set and save it with the worker's determination.
 
@@ -45,6 +46,7 @@ def assessment_create(
     result = evaluate(data, "fr")
     assessment = Assessment.objects.create(
         created_by=actor,
+        case=case,
         organisation_id=actor.organisation_id,
         region_id=region_id,
         rule_set=RULE_SET,

@@ -126,10 +126,19 @@ def interview_view(request: HttpRequest) -> HttpResponse:
     if not can_screen(request.user):
         raise Http404
     if request.method != "POST":
-        return _render_step(request, "consent", {}, ConsentForm())
-    state = _load_state(request)
-    if state is None:
+        start: dict[str, Any] = {}
+        if request.GET.get("case", "").isdigit():
+            from egide.cases.selectors import get_case_for_user_or_404
+
+            case = get_case_for_user_or_404(request.user, int(request.GET["case"]))
+            start["case"] = case.pk
+        return _render_step(
+            request, "consent", start, ConsentForm(), {"case_id": start.get("case")}
+        )
+    loaded = _load_state(request)
+    if loaded is None:
         return _render_step(request, "consent", {}, ConsentForm(), {"error": STATE_LOST})
+    state = loaded
     step = request.POST.get("step", "consent")
     action = request.POST.get("go", "next")
     if step not in (*interview.STEP_KEYS, interview.RESULT, interview.URGENT):
@@ -169,7 +178,13 @@ def _save(request: HttpRequest, state: dict[str, Any]) -> HttpResponse:
         return _render_step(request, "consent", {}, ConsentForm(), {"error": STATE_LOST})
     consent = state["consent"]
     agrees = form.cleaned_data["agrees"] == "yes"
+    case = None
+    if state.get("case"):
+        from egide.cases.selectors import get_case_for_user_or_404
+
+        case = get_case_for_user_or_404(request.user, int(state["case"]))
     assessment = services.assessment_create(
+        case=case,
         actor=request.user,
         data=data,
         interview={

@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "egide.core",
     "egide.audit",
     "egide.accounts",
+    "egide.directory",
+    "egide.cases",
+    "egide.referrals",
     "egide.screening",
     "egide.api",
 ]
@@ -177,6 +180,19 @@ SPECTACULAR_SETTINGS = {
 EGIDE_FIELD_KEYS: list[str] = env.list("EGIDE_FIELD_KEYS", default=[])
 # Key for the keyed blind indexes used to search encrypted values without decrypting them.
 EGIDE_BLIND_INDEX_KEY = env.str("EGIDE_BLIND_INDEX_KEY", default="")
+# Deadlines of the national referral mechanism, in hours, by urgency (configurable).
+EGIDE_ALERT_DEADLINE_HOURS = {
+    "immediate": env.int("EGIDE_ALERT_HOURS_IMMEDIATE", default=2),
+    "urgent": env.int("EGIDE_ALERT_HOURS_URGENT", default=24),
+    "normal": env.int("EGIDE_ALERT_HOURS_NORMAL", default=72),
+}
+EGIDE_REFERRAL_DEADLINE_HOURS = {
+    "immediate": env.int("EGIDE_REFERRAL_HOURS_IMMEDIATE", default=24),
+    "urgent": env.int("EGIDE_REFERRAL_HOURS_URGENT", default=72),
+    "normal": env.int("EGIDE_REFERRAL_HOURS_NORMAL", default=168),
+}
+# Years identifying data of a closed case are kept before `egide retention purge` erases them.
+EGIDE_RETENTION_YEARS = env.int("EGIDE_RETENTION_YEARS", default=5)
 # Developer helpers (printing a current TOTP code); production refuses them.
 EGIDE_DEV_TOOLS = False
 # Banner saying that the data shown are fictitious.

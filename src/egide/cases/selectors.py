@@ -1,0 +1,122 @@
+"""Reading alerts and cases, always starting from what the user may see."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from egide.cases.models import Alert, Case, CaseNameToken, FollowUp
+from egide.cases.names import name_tokens
+from egide.cases.permissions import alerts_visible_to, cases_visible_to
+
+CASE_CODE = re.compile(r"^\s*GN-[A-Z]{3}-\d{4}-\d{1,5}\s*$", re.IGNORECASE)
+
+
+def alerts_for(user: Any) -> QuerySet[Alert]:
+    return alerts_visible_to(user, Alert.objects.select_related("region", "created_by"))
+
+
+def get_alert_for_user_or_404(user: Any, pk: int) -> Alert:
+    alert = alerts_for(user).filter(pk=pk).first()
+    if alert is None:
+        raise Http404
+    return alert
+
+
+def cases_for(user: Any) -> QuerySet[Case]:
+    return cases_visible_to(
+        user, Case.objects.select_related("region", "owner", "owner_organisation")
+    )
+
+
+def get_case_for_user_or_404(user: Any, pk: int) -> Case:
+    """A case the user may see; 404 when it does not exist or is not theirs to see."""
+    case = cases_for(user).filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def cases_search(
+    user: Any,
+    *,
+    q: str = "",
+    status: str = "",
+    region_id: int | None = None,
+    owner_id: int | None = None,
+    need: str = "",
+    overdue: bool = False,
+    child: bool | None = None,
+    opened_from: date | None = None,
+    opened_to: date | None = None,
+) -> QuerySet[Case]:
+    """The case list with its filters. Text search matches a case code, or names through the
+    blind index (every word must match), never by decrypting rows."""
+    qs = cases_for(user)
+    if q.strip():
+        if CASE_CODE.match(q):
+            qs = qs.filter(code__iexact=q.strip())
+        else:
+            tokens = name_tokens(q)
+            if not tokens:
+                return qs.none()
+            matching = (
+                CaseNameToken.objects.filter(token__in=tokens)
+                .values("case_id")
+                .annotate(hits=Count("token", distinct=True))
+                .filter(hits=len(tokens))
+                .values("case_id")
+            )
+            qs = qs.filter(pk__in=matching)
+    if status:
+        qs = qs.filter(status=status)
+    if region_id:
+        qs = qs.filter(region_id=region_id)
+    if owner_id:
+        qs = qs.filter(owner_id=owner_id)
+    if need:
+        qs = qs.filter(needs__need_type=need).distinct()
+    if child is not None:
+        qs = qs.filter(child=child)
+    if opened_from:
+        qs = qs.filter(opened_at__date__gte=opened_from)
+    if opened_to:
+        qs = qs.filter(opened_at__date__lte=opened_to)
+    if overdue:
+        from egide.referrals.models import Referral
+
+        late_follow_up = FollowUp.objects.filter(
+            case=OuterRef("pk"), done_at__isnull=True, due_on__lt=timezone.localdate()
+        )
+        late_referral = Referral.objects.filter(
+            case=OuterRef("pk"), status="sent", due_at__lt=timezone.now()
+        )
+        qs = qs.filter(Q(Exists(late_follow_up)) | Q(Exists(late_referral)))
+    return qs.order_by("-opened_at", "-id")
+
+
+def overdue_for(user: Any) -> dict[str, Any]:
+    """What is late for *user*: alerts to triage, referrals unanswered, follow-ups missed."""
+    from egide.referrals.models import Referral
+    from egide.referrals.permissions import referrals_visible_to
+
+    now = timezone.now()
+    cases = cases_for(user)
+    return {
+        "alerts": list(alerts_for(user).filter(status=Alert.Status.NEW, due_at__lt=now)[:20]),
+        "referrals": list(
+            referrals_visible_to(user, Referral.objects.select_related("case", "provider")).filter(
+                status="sent", due_at__lt=now
+            )[:20]
+        ),
+        "follow_ups": list(
+            FollowUp.objects.filter(
+                case__in=cases.values("pk"), done_at__isnull=True, due_on__lt=timezone.localdate()
+            ).select_related("case")[:20]
+        ),
+    }

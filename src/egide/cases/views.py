@@ -1,0 +1,391 @@
+"""Alert and case pages. Views parse input, call one service or selector, and render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from egide.accounts import roles
+from egide.accounts.models import User
+from egide.audit.services import audit_record
+from egide.cases import forms, services
+from egide.cases.models import Alert, Case
+from egide.cases.permissions import (
+    can_approve_closure,
+    can_open_cases,
+    can_raise_alert,
+    can_triage,
+    is_case_supervisor,
+)
+from egide.cases.selectors import (
+    alerts_for,
+    cases_for,
+    cases_search,
+    get_alert_for_user_or_404,
+    get_case_for_user_or_404,
+)
+from egide.directory.models import Service
+from egide.referrals.services import SHAREABLE_FIELDS
+
+SAVED = _("Saved.")
+
+
+def _workers_of(user: Any) -> Any:
+    return User.objects.filter(
+        organisation_id=user.organisation_id,
+        is_active=True,
+        role_assignments__role__code__in=[roles.CASE_WORKER, roles.CASE_SUPERVISOR],
+    ).distinct()
+
+
+# --- alerts -------------------------------------------------------------------------------------
+
+
+def alert_list_view(request: HttpRequest) -> HttpResponse:
+    """Alerts I raised and, for supervisors, those of my regions (overdue first)."""
+    if not can_raise_alert(request.user):
+        raise Http404
+    alerts = alerts_for(request.user).order_by("status", "due_at")
+    page = Paginator(alerts, 25).get_page(request.GET.get("page"))
+    return render(request, "cases/alert_list.html", {"page": page})
+
+
+def alert_create_view(request: HttpRequest) -> HttpResponse:
+    if not can_raise_alert(request.user):
+        raise Http404
+    form = forms.AlertForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        alert = services.alert_raise(actor=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            _("Alert %(code)s raised. The case supervisors of the region will triage it.")
+            % {"code": alert.code},
+        )
+        return redirect("cases:alert_detail", pk=alert.pk)
+    return render(request, "cases/alert_form.html", {"form": form})
+
+
+def alert_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = get_alert_for_user_or_404(request.user, pk)
+    triager = can_triage(request.user, alert) and alert.status == Alert.Status.NEW
+    form = forms.TriageForm(request.POST or None, owners=_workers_of(request.user))
+    if request.method == "POST":
+        if not triager:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["decision"] == "open":
+                    case = services.alert_open_case(
+                        actor=request.user, alert=alert, owner=data["owner"]
+                    )
+                    messages.success(request, _("Case %(code)s opened.") % {"code": case.code})
+                    return redirect("cases:detail", pk=case.pk)
+                if data["decision"] == "merge":
+                    case = (
+                        cases_for(request.user)
+                        .filter(code__iexact=data["case_code"].strip())
+                        .first()
+                    )
+                    if case is None:
+                        form.add_error("case_code", _("No case of yours has this code."))
+                    else:
+                        services.alert_merge(actor=request.user, alert=alert, case=case)
+                        return redirect("cases:detail", pk=case.pk)
+                else:
+                    services.alert_close(actor=request.user, alert=alert, reason=data["reason"])
+                    messages.success(request, SAVED)
+                    return redirect("cases:alert_list")
+            except services.CaseError as exc:
+                form.add_error(None, str(exc))
+    audit_record(actor=request.user, action="alert.viewed", obj=alert)
+    return render(
+        request, "cases/alert_detail.html", {"alert": alert, "form": form, "triager": triager}
+    )
+
+
+# --- cases --------------------------------------------------------------------------------------
+
+
+def case_list_view(request: HttpRequest) -> HttpResponse:
+    """Cases I may see, with filters; name search through the blind index."""
+    if not can_open_cases(request.user):
+        raise Http404
+    form = forms.CaseFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "q": data["q"],
+            "status": data["status"],
+            "region_id": data["region"].pk if data["region"] else None,
+            "need": data["need"],
+            "overdue": data["overdue"],
+            "child": {"yes": True, "no": False}.get(data["child"]),
+            "opened_from": data["opened_from"],
+            "opened_to": data["opened_to"],
+        }
+    cases = cases_search(request.user, **filters)
+    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    if filters.get("q"):
+        audit_record(
+            actor=request.user,
+            action="case.searched",
+            details={
+                "by": "code" if "GN-" in filters["q"].upper() else "name",
+                "results": page.paginator.count,
+            },
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case file: identity, status, consents, needs, referrals, notes, files, follow-ups."""
+    case = get_case_for_user_or_404(request.user, pk)
+    services.case_viewed(actor=request.user, case=case)
+    supervisor = is_case_supervisor(request.user, case)
+    team_ids = set(case.members.values_list("user_id", flat=True))
+    context = {
+        "case": case,
+        "supervisor": supervisor,
+        "can_approve": can_approve_closure(request.user, case) and case.closure_pending,
+        "status_form": forms.StatusForm(initial={"status": case.status}),
+        "consent_form": forms.ConsentForm(),
+        "need_form": forms.NeedForm(),
+        "note_form": forms.NoteForm(),
+        "attachment_form": forms.AttachmentForm(),
+        "follow_up_form": forms.FollowUpForm(),
+        "closure_form": forms.ClosureForm(),
+        "reopen_form": forms.ReopenForm(),
+        "member_form": forms.MemberForm(
+            candidates=_workers_of(request.user).exclude(pk__in=team_ids)
+        ),
+        "team": case.members.select_related("user"),
+        "history": case.status_changes.select_related("changed_by"),
+        "consents": case.consents.select_related("explained_by"),
+        "needs": case.needs.all(),
+        "referrals": case.referrals.select_related("provider", "service"),
+        "notes": case.notes.select_related("author"),
+        "attachments": case.attachments.select_related("uploaded_by").defer("data"),
+        "follow_ups": case.follow_ups.all(),
+        "assessments": case.assessments.all(),
+        "alerts": case.alerts.all(),
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+def case_identity_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit the person's identity (the case's team only)."""
+    case = get_case_for_user_or_404(request.user, pk)
+    form = forms.IdentityForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        if "nationality" in data:
+            nationality = data.pop("nationality")
+            data["nationality_id"] = nationality.pk if nationality else None
+        if "prefecture" in data:
+            prefecture = data.pop("prefecture")
+            data["prefecture_id"] = prefecture.pk if prefecture else None
+        fresh = Case.objects.get(pk=case.pk)  # the form already changed `case` in memory
+        try:
+            services.case_update_identity(actor=request.user, case=fresh, **data)
+        except services.CaseError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, SAVED)
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/case_identity.html", {"case": case, "form": form})
+
+
+def _consent(request: HttpRequest, case: Case, item: int | None) -> None:
+    if item is not None:
+        consent = case.consents.filter(pk=item).first()
+        if consent is None:
+            raise Http404
+        services.consent_withdraw(actor=request.user, consent=consent)
+        return
+    form = forms.ConsentForm(request.POST)
+    if not form.is_valid():
+        raise _FormInvalid(form)
+    services.consent_record(actor=request.user, case=case, **form.cleaned_data)
+
+
+class _FormInvalid(Exception):
+    def __init__(self, form: Any) -> None:
+        super().__init__("form invalid")
+        self.form = form
+
+
+def _simple(form_class: Any, service: Callable[..., Any], **fixed: Any) -> Callable[..., None]:
+    def action(request: HttpRequest, case: Case, item: int | None) -> None:
+        form = form_class(request.POST, request.FILES)
+        if not form.is_valid():
+            raise _FormInvalid(form)
+        service(actor=request.user, case=case, **form.cleaned_data, **fixed)
+
+    return action
+
+
+def _attachment(request: HttpRequest, case: Case, item: int | None) -> None:
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise _FormInvalid(form)
+    upload = form.cleaned_data["file"]
+    services.attachment_add(
+        actor=request.user,
+        case=case,
+        filename=upload.name,
+        content_type=upload.content_type or "",
+        content=upload.read(),
+    )
+
+
+def _need_status(request: HttpRequest, case: Case, item: int | None) -> None:
+    need = case.needs.filter(pk=item).first()
+    status = request.POST.get("status", "")
+    if need is None or status not in need.Status.values:
+        raise Http404
+    services.need_set_status(actor=request.user, need=need, status=status)
+
+
+def _follow_up_done(request: HttpRequest, case: Case, item: int | None) -> None:
+    follow_up = case.follow_ups.filter(pk=item, done_at__isnull=True).first()
+    if follow_up is None:
+        raise Http404
+    services.follow_up_done(
+        actor=request.user, follow_up=follow_up, note=request.POST.get("note", "")[:500]
+    )
+
+
+def _member(request: HttpRequest, case: Case, item: int | None) -> None:
+    form = forms.MemberForm(request.POST, candidates=_workers_of(request.user))
+    if not form.is_valid():
+        raise _FormInvalid(form)
+    services.case_add_member(actor=request.user, case=case, user=form.cleaned_data["user"])
+
+
+def _approve(request: HttpRequest, case: Case, item: int | None) -> None:
+    services.closure_approve(actor=request.user, case=case)
+
+
+def _status(request: HttpRequest, case: Case, item: int | None) -> None:
+    form = forms.StatusForm(request.POST)
+    if not form.is_valid():
+        raise _FormInvalid(form)
+    services.case_change_status(
+        actor=request.user,
+        case=case,
+        to_status=form.cleaned_data["status"],
+        note=form.cleaned_data["note"],
+    )
+
+
+ACTIONS: dict[str, Callable[[HttpRequest, Case, int | None], None]] = {
+    "status": _status,
+    "consent": _consent,
+    "need": _simple(forms.NeedForm, services.need_add),
+    "need_status": _need_status,
+    "note": _simple(forms.NoteForm, services.note_add),
+    "attachment": _attachment,
+    "follow_up": _simple(forms.FollowUpForm, services.follow_up_plan),
+    "follow_up_done": _follow_up_done,
+    "member": _member,
+    "closure_request": _simple(forms.ClosureForm, services.closure_request),
+    "closure_approve": _approve,
+    "reopen": _simple(forms.ReopenForm, services.case_reopen),
+}
+
+
+@require_POST
+def case_action_view(
+    request: HttpRequest, pk: int, action: str, item: int | None = None
+) -> HttpResponse:
+    """One small form of the case page; errors come back as messages, nothing half-saved."""
+    case = get_case_for_user_or_404(request.user, pk)
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise Http404
+    try:
+        handler(request, case, item)
+    except services.CaseError as exc:
+        messages.error(request, str(exc))
+    except _FormInvalid as invalid:
+        for field, errors in invalid.form.errors.items():
+            label = invalid.form.fields[field].label if field in invalid.form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label} : {error}" if label else error)
+    else:
+        messages.success(request, SAVED)
+    return redirect(f"{case_url(case)}#{action}")
+
+
+def case_url(case: Case) -> str:
+    from django.urls import reverse
+
+    return reverse("cases:detail", args=[case.pk])
+
+
+def attachment_download_view(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    case = get_case_for_user_or_404(request.user, pk)
+    attachment = case.attachments.filter(pk=item).first()
+    if attachment is None:
+        raise Http404
+    content = services.attachment_read(actor=request.user, attachment=attachment)
+    response = HttpResponse(content, content_type=attachment.content_type)
+    response["Content-Disposition"] = f'attachment; filename="attachment-{attachment.pk}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def refer_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Refer one need of the case to a service of the directory."""
+    from egide.referrals.forms import ReferralForm
+    from egide.referrals.services import ReferralRefused, referral_send
+
+    case = get_case_for_user_or_404(request.user, pk)
+    need_id = request.GET.get("need") or request.POST.get("need")
+    form = ReferralForm(
+        request.POST or None,
+        case=case,
+        initial={"need": need_id, "shared_fields": ["first_name", "sex", "age"]},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = referral_send(
+                actor=request.user,
+                case=case,
+                need=data["need"],
+                service=data["service"],
+                urgency=data["urgency"],
+                shared_fields=data["shared_fields"],
+                message=data["message"],
+                override_reason=data["override_reason"],
+            )
+        except ReferralRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Referral %(code)s sent.") % {"code": referral.code})
+            return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/refer.html",
+        {
+            "case": case,
+            "form": form,
+            "shareable": SHAREABLE_FIELDS,
+            "supervisor": is_case_supervisor(request.user, case),
+            "services_count": Service.objects.filter(is_active=True).count(),
+        },
+    )
