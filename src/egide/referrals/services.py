@@ -83,7 +83,6 @@ def _shared_data(case: Case, fields: list[str], message: str) -> dict[str, Any]:
     return data
 
 
-@transaction.atomic
 def referral_send(
     *,
     actor: Any,
@@ -95,7 +94,10 @@ def referral_send(
     message: str = "",
     override_reason: str = "",
 ) -> Referral:
-    """Refer one need of *case* to *service*; raises ReferralRefused without consent."""
+    """Refer one need of *case* to *service*; raises ReferralRefused without consent.
+
+    A refusal for lack of consent is itself audited, in its own transaction so that it stays.
+    """
     if case.status == Case.Status.CLOSED or case.purged_at:
         raise ReferralRefused(str(CASE_CLOSED))
     if need.case_id != case.pk:
@@ -106,16 +108,43 @@ def referral_send(
     override_by = None
     if problem is not None:
         if not override_reason.strip():
-            audit_record(
-                actor=actor,
-                action="referral.refused_no_consent",
-                obj=case,
-                details={"service": service.pk},
-            )
+            with transaction.atomic():
+                audit_record(
+                    actor=actor,
+                    action="referral.refused_no_consent",
+                    obj=case,
+                    details={"service": service.pk},
+                )
             raise ReferralRefused(problem)
         if not can_override_consent(actor, case):
             raise ReferralRefused(str(OVERRIDE_NOT_ALLOWED))
         override_by = actor
+    return _referral_create(
+        actor=actor,
+        case=case,
+        need=need,
+        service=service,
+        urgency=urgency,
+        shared_fields=shared_fields,
+        message=message,
+        override_reason=override_reason,
+        override_by=override_by,
+    )
+
+
+@transaction.atomic
+def _referral_create(
+    *,
+    actor: Any,
+    case: Case,
+    need: Need,
+    service: Service,
+    urgency: str,
+    shared_fields: list[str],
+    message: str,
+    override_reason: str,
+    override_by: Any,
+) -> Referral:
     referral = Referral.objects.create(
         case=case,
         need=need,

@@ -1,0 +1,21 @@
+"""`egide retention purge`: erase identifying data of closed cases past their retention date."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from egide.cases.services import retention_purge
+
+
+class Command(BaseCommand):
+    help = "Data retention. 'purge' erases identifying data of cases past their retention date."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        sub.add_parser("purge", help="Purge identifying data whose retention date has passed.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        count = retention_purge()
+        self.stdout.write(f"Retention purge: {count} case(s) purged.")
