@@ -207,6 +207,18 @@ MATRIX: dict[str, Row] = {
     "referrals:detail": Row(CASE_TEAM | RECEIVERS, denied_status=(404,), setup=_referral_detail),
     "referrals:action": Row(RECEIVERS, 302, (404,), method="post", setup=_referral_accept),
     "directory:list": Row(ALL_ROLES, denied_status=(302, 404)),
+    "api:alerts": Row(ALL_ROLES, denied_status=(401, 403)),
+    "api:cases": Row(CASE_TEAM, denied_status=(401, 403)),
+    "api:case_detail": Row(CASE_TEAM, denied_status=(401, 403, 404), setup=_case),
+    "api:referrals": Row(ALL_ROLES, denied_status=(401, 403)),
+    "api:referral_answer": Row(
+        RECEIVERS,
+        denied_status=(401, 403, 404),
+        method="post",
+        json={"action": "accept"},
+        setup=_referral_detail,
+    ),
+    "api:services": Row(ALL_ROLES, denied_status=(401, 403)),
 }
 
 

@@ -45,7 +45,9 @@ def overdue_by_user() -> dict[User, list[str]]:
         ).distinct()
         for receiver in receivers:
             todo[receiver].append(_("referral %(code)s to answer") % {"code": referral.code})
-    late_follow_ups = FollowUp.objects.filter(done_at__isnull=True, due_on__lt=today)
+    late_follow_ups = FollowUp.objects.filter(done_at__isnull=True, due_on__lt=today).exclude(
+        case__status="closed"
+    )
     for follow_up in late_follow_ups.select_related("case__owner"):
         todo[follow_up.case.owner].append(
             _("follow-up of case %(case)s due on %(date)s")

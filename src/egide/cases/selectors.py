@@ -116,7 +116,9 @@ def overdue_for(user: Any) -> dict[str, Any]:
         ),
         "follow_ups": list(
             FollowUp.objects.filter(
-                case__in=cases.values("pk"), done_at__isnull=True, due_on__lt=timezone.localdate()
+                case__in=cases.exclude(status="closed").values("pk"),
+                done_at__isnull=True,
+                due_on__lt=timezone.localdate(),
             ).select_related("case")[:20]
         ),
     }

@@ -86,7 +86,7 @@ def alert_raise(
     person_description: str,
     what_was_seen: str,
     urgency: str,
-    child_concerned: bool | None,
+    child_concerned: bool | None = None,
     prefecture: Any = None,
     locality: str = "",
     border_point: str = "",

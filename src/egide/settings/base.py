@@ -174,6 +174,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "AlertStatusEnum": "egide.cases.models.Alert.Status",
+        "CaseStatusEnum": "egide.cases.models.Case.Status",
+        "ReferralStatusEnum": "egide.referrals.models.Referral.Status",
+    },
 }
 
 # Field-level encryption keys (Fernet, url-safe base64); the first encrypts, all decrypt.

@@ -564,3 +564,58 @@ def test_retention_purge_command(case: Case, worker: User, supervisor: User) -> 
     call_command("retention", "purge")
     case.refresh_from_db()
     assert case.purged_at is not None and case.first_name == ""
+
+
+def test_api_case_of_another_agency_is_404_and_reads_are_audited(
+    case: Case, worker: User, other_org: Organisation
+) -> None:
+    from rest_framework.test import APIClient
+
+    outsider = make_user("kankan_api", roles.CASE_WORKER, other_org, ["GN-K"])
+    client = APIClient()
+    client.force_authenticate(outsider)
+    assert client.get(f"/api/v1/cases/{case.pk}/").status_code == 404
+    assert client.get("/api/v1/cases/").json() == []
+    client.force_authenticate(worker)
+    body = client.get(f"/api/v1/cases/{case.pk}/").json()
+    assert body["first_name"] == "Mamadou" and body["code"] == case.code
+    assert AuditEvent.objects.filter(action="case.viewed", actor=worker).exists()
+    found = client.get("/api/v1/cases/", {"q": "mamadou dialo"}).json()
+    assert [c["code"] for c in found] == [case.code]
+
+
+def test_api_alert_bad_input_is_400_naming_the_field(worker: User) -> None:
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(worker)
+    response = client.post("/api/v1/alerts/", {"region": "GN-XX", "urgency": "soon"}, format="json")
+    assert response.status_code == 400
+    assert {"region", "urgency", "seen_on", "what_was_seen"} <= set(response.json())
+    assert Alert.objects.count() == 0
+    response = client.post(
+        "/api/v1/alerts/",
+        {
+            "region": "GN-L",
+            "prefecture": "GN-KA",
+            "urgency": "urgent",
+            "seen_on": "2026-11-01",
+            "person_description": "x (fictif)",
+            "what_was_seen": "y",
+        },
+        format="json",
+    )
+    assert response.status_code == 400 and "prefecture" in response.json()
+    response = client.post(
+        "/api/v1/alerts/",
+        {
+            "region": "GN-L",
+            "prefecture": "GN-LA",
+            "urgency": "urgent",
+            "seen_on": "2026-11-01",
+            "person_description": "x (fictif)",
+            "what_was_seen": "y",
+        },
+        format="json",
+    )
+    assert response.status_code == 201 and response.json()["code"].startswith("ALR-")

@@ -16,6 +16,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         accounts = load_accounts()
+        from egide.cases.demo import load_protection
+
+        load_protection()
         self.stdout.write("")
         self.stdout.write("Demo accounts (FICTITIOUS people and organisations)")
         self.stdout.write(f"Password for every account: {DEMO_PASSWORD}")
