@@ -6,6 +6,8 @@ from typing import Any
 
 from egide.accounts import roles
 from egide.audit.models import AuditEvent
+from egide.cases.services import case_open
+from egide.core.models import Region
 from egide.screening.models import Assessment
 from tests.e2e.conftest import login, screenshot
 from tests.personas import make_organisation, make_user
@@ -15,14 +17,24 @@ def test_caseworker_screens_child_domestic_worker(
     live_server: Any, phone_page: Any, e2e_data: None
 ) -> None:
     org = make_organisation("Association Solidarité Labé (fictive)", ["GN-L"])
-    make_user(
+    worker = make_user(
         "aissatou.bah", roles.CASE_WORKER, org, ["GN-L"], first_name="Aïssatou", last_name="Bah"
+    )
+    case = case_open(
+        actor=worker,
+        region=Region.objects.get(code="GN-L"),
+        owner=worker,
+        child=True,
+        first_name="Kadiatou",
+        last_name="Sylla",
     )
     page, base = phone_page, live_server.url
     login(page, base, "aissatou.bah")
 
-    page.get_by_role("link", name="Identification").first.click()
-    page.get_by_role("link", name="Commencer un entretien d’identification").click()
+    page.get_by_role("link", name="Dossiers").first.click()
+    page.get_by_role("link", name=case.code).click()
+    page.get_by_role("link", name="Faire l’entretien d’identification").click()
+    assert page.get_by_text("Cette identification sera rattachée au dossier.").is_visible()
 
     # 1. Consent and safety: a 15-year-old girl (fictitious), no immediate danger.
     page.get_by_label("Oui, après explication").check()
@@ -77,6 +89,8 @@ def test_caseworker_screens_child_domestic_worker(
     assert "Le travailleur est d’accord" in page.get_by_test_id("determination").inner_text()
     assert assessment.trafficking_level == "presumed" and assessment.child
     screenshot(page, "screening-detail-360", full_page=True)
-    page.get_by_role("link", name="Retour à la liste").click()
-    assert page.get_by_role("link", name=assessment.code).is_visible()
+    assert assessment.case == case
+    page.get_by_role("link", name=case.code).click()
+    screening = page.locator("#screening").inner_text()
+    assert assessment.code in screening and "victime présumée" in screening
     assert AuditEvent.objects.filter(action="screening.assessment_created").count() == 1
