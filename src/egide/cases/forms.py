@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from egide.accounts.models import User
-from egide.cases.models import URGENCY_CHOICES, Case, Consent, Need, Note
+from egide.cases.models import CASE_FLAGS, URGENCY_CHOICES, Case, Consent, Need, Note
 from egide.core.models import Country, Prefecture, Region
 from egide.directory.needs import NEED_TYPES
 
@@ -111,6 +111,7 @@ class IdentityForm(forms.ModelForm):  # type: ignore[type-arg]
             "guardian",
             "child",
             "prefecture",
+            "flags",
         ]
         widgets = {"birth_date": DATE}
 
@@ -126,6 +127,12 @@ class IdentityForm(forms.ModelForm):  # type: ignore[type-arg]
             region_id=self.instance.region_id
         )
         self.fields["birth_year"].validators.append(self._year)
+        self.fields["flags"] = forms.MultipleChoiceField(
+            label=_("Flags"),
+            choices=CASE_FLAGS,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
 
     @staticmethod
     def _year(value: int) -> None:

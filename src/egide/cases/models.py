@@ -16,6 +16,13 @@ URGENCY_CHOICES = [
     ("urgent", _("Urgent")),
     ("normal", _("Normal")),
 ]
+CASE_FLAGS = [
+    ("security_risk", _("Security risk")),
+    ("needs_interpreter", _("Needs an interpreter")),
+    ("unaccompanied_child", _("Unaccompanied child")),
+    ("disability", _("Disability")),
+    ("pregnancy", _("Pregnancy")),
+]
 SEX_CHOICES = [
     ("female", _("Female")),
     ("male", _("Male")),
@@ -222,6 +229,11 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def flag_labels(self) -> list[str]:
+        labels = dict(CASE_FLAGS)
+        return [str(labels.get(flag, flag)) for flag in self.flags]
 
     @property
     def closure_pending(self) -> bool:

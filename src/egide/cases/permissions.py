@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from egide.accounts import roles
 from egide.accounts.permissions import has_role, region_ids_for_role
@@ -53,8 +53,8 @@ def cases_visible_to(user: Any, queryset: QuerySet[Case]) -> QuerySet[Case]:
         return queryset.none()
     from egide.cases.models import CaseMember
 
-    member = CaseMember.objects.filter(case=OuterRef("pk"), user=user)
-    condition = Q(owner=user) | Q(Exists(member))
+    # The owner is always a team member (case_open adds them), so membership alone decides.
+    condition = Q(pk__in=CaseMember.objects.filter(user=user).values("case_id"))
     regions = supervised_region_ids(user)
     if regions and user.organisation_id:
         condition |= Q(owner_organisation_id=user.organisation_id, region_id__in=regions)

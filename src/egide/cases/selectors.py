@@ -60,7 +60,7 @@ def cases_search(
     qs = cases_for(user)
     if q.strip():
         if CASE_CODE.match(q):
-            qs = qs.filter(code__iexact=q.strip())
+            qs = qs.filter(code=q.strip().upper())  # codes are stored upper-case: index hit
         else:
             tokens = name_tokens(q)
             if not tokens:

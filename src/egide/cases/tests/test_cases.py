@@ -623,3 +623,25 @@ def test_api_alert_bad_input_is_400_naming_the_field(worker: User) -> None:
         format="json",
     )
     assert response.status_code == 201 and response.json()["code"].startswith("ALR-")
+
+
+def test_identity_edit_reindexes_names_sets_flags_and_refuses_bad_year(
+    case: Case, worker: User, client_as: Callable[[User], Client]
+) -> None:
+    client = client_as(worker)
+    url = reverse("cases:identity", args=[case.pk])
+    form = {"first_name": "Mamadou", "last_name": "Diallo", "sex": "male", "birth_year": "1890",
+            "languages": "pular", "flags": ["needs_interpreter"]}
+    response = client.post(url, form)
+    assert response.status_code == 200 and "1900" in response.content.decode()
+    case.refresh_from_db()
+    assert case.birth_year is None and case.flags == []
+    response = client.post(url, {**form, "birth_year": "2001", "last_name": "Keïta"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.flags == ["needs_interpreter"] and case.sex == "male"
+    assert list(cases_search(worker, q="mamadou keita").values_list("pk", flat=True)) == [
+        case.pk]
+    assert not cases_search(worker, q="mamadou diallo").exists()
+    event = AuditEvent.objects.get(action="case.identity_changed")
+    assert "last_name" in event.details["fields"] and "Keïta" not in str(event.details)
