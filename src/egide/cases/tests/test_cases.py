@@ -630,8 +630,14 @@ def test_identity_edit_reindexes_names_sets_flags_and_refuses_bad_year(
 ) -> None:
     client = client_as(worker)
     url = reverse("cases:identity", args=[case.pk])
-    form = {"first_name": "Mamadou", "last_name": "Diallo", "sex": "male", "birth_year": "1890",
-            "languages": "pular", "flags": ["needs_interpreter"]}
+    form = {
+        "first_name": "Mamadou",
+        "last_name": "Diallo",
+        "sex": "male",
+        "birth_year": "1890",
+        "languages": "pular",
+        "flags": ["needs_interpreter"],
+    }
     response = client.post(url, form)
     assert response.status_code == 200 and "1900" in response.content.decode()
     case.refresh_from_db()
@@ -640,8 +646,7 @@ def test_identity_edit_reindexes_names_sets_flags_and_refuses_bad_year(
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.flags == ["needs_interpreter"] and case.sex == "male"
-    assert list(cases_search(worker, q="mamadou keita").values_list("pk", flat=True)) == [
-        case.pk]
+    assert list(cases_search(worker, q="mamadou keita").values_list("pk", flat=True)) == [case.pk]
     assert not cases_search(worker, q="mamadou diallo").exists()
     event = AuditEvent.objects.get(action="case.identity_changed")
     assert "last_name" in event.details["fields"] and "Keïta" not in str(event.details)
