@@ -155,6 +155,57 @@ def _referral_accept(persona: Callable[[str], User]) -> dict[str, Any]:
     return {"pk": _referral(persona).pk, "action": "accept"}
 
 
+def _session(persona: Callable[[str], User]) -> Any:
+    from datetime import date
+
+    from egide.training.services import participant_register, session_create, tests_prepare
+
+    trainer = persona(roles.TRAINER)
+    session = session_create(
+        actor=trainer,
+        kind="workshop",
+        title="Atelier test (fictif)",
+        modules=["M1"],
+        start_date=date(2026, 11, 2),
+        end_date=date(2026, 11, 3),
+    )
+    enrollment = participant_register(
+        actor=trainer,
+        session=session,
+        full_name="Nènè Sylla",
+        sex="female",
+        age_band="25_59",
+        actor_type="cso",
+    )
+    tests_prepare(actor=trainer, session=session)
+    return session, enrollment
+
+
+def _session_pk(persona: Callable[[str], User]) -> dict[str, Any]:
+    return {"pk": _session(persona)[0].pk}
+
+
+def _paper(persona: Callable[[str], User]) -> dict[str, Any]:
+    session, enrollment = _session(persona)
+    return {"pk": session.pk, "enrollment_id": enrollment.pk, "kind": "pre"}
+
+
+def _certificate(persona: Callable[[str], User]) -> dict[str, Any]:
+    session, enrollment = _session(persona)
+    return {"pk": session.pk, "enrollment_id": enrollment.pk}
+
+
+def _export(persona: Callable[[str], User]) -> dict[str, Any]:
+    return {"pk": _session(persona)[0].pk, "what": "participants.xlsx"}
+
+
+def _token(persona: Callable[[str], User]) -> dict[str, Any]:
+    return {"token": _session(persona)[1].token}
+
+
+TRAINING = frozenset({roles.TRAINER, roles.COORDINATOR})
+DIALOGUE_RECORDERS = frozenset({roles.MIGRANT_AMBASSADOR, roles.COORDINATOR, roles.TRAINER})
+REACH_READERS = frozenset({roles.COORDINATOR, roles.ANALYST, roles.TRAINER, roles.ADMINISTRATOR})
 CASE_TEAM = frozenset({roles.CASE_WORKER, roles.CASE_SUPERVISOR})
 RECEIVERS = frozenset({roles.SERVICE_PROVIDER, roles.LAW_ENFORCEMENT})
 SCREENERS = frozenset(
@@ -219,6 +270,28 @@ MATRIX: dict[str, Row] = {
         setup=_referral_detail,
     ),
     "api:services": Row(ALL_ROLES, denied_status=(401, 403)),
+    "api:reach": Row(REACH_READERS, denied_status=(401, 403)),
+    "training:list": Row(TRAINING, denied_status=(404,)),
+    "training:curriculum": Row(ALL_ROLES, denied_status=(404,)),
+    "training:module": Row(ALL_ROLES, denied_status=(404,), kwargs={"code": "M1"}),
+    "training:session_create": Row(TRAINING, denied_status=(404,)),
+    "training:session": Row(TRAINING, denied_status=(404,), setup=_session_pk),
+    "training:participant_add": Row(TRAINING, 302, (404,), method="post", setup=_session_pk),
+    "training:import": Row(TRAINING, 302, (404,), method="post", setup=_session_pk),
+    "training:attendance": Row(TRAINING, 302, (404,), method="post", setup=_session_pk),
+    "training:tests": Row(TRAINING, 302, (404,), method="post", setup=_session_pk),
+    "training:paper": Row(TRAINING, denied_status=(404,), setup=_paper),
+    # Not eligible yet: the trainer is sent back with a message.
+    "training:certificate": Row(TRAINING, 302, (404,), setup=_certificate),
+    "training:export": Row(TRAINING, denied_status=(404,), setup=_export),
+    # Public pages: a participant's own test (secret link) and certificate verification.
+    "training:take_test": Row(EVERYONE, setup=_token),
+    "training:verify": Row(EVERYONE),
+    "training:verify_code": Row(EVERYONE, kwargs={"code": "EG-FORGED0000"}),
+    "outreach:dialogues": Row(DIALOGUE_RECORDERS, denied_status=(404,)),
+    "outreach:dialogue_create": Row(DIALOGUE_RECORDERS, denied_status=(404,)),
+    "outreach:ambassadors": Row(frozenset({roles.COORDINATOR}), denied_status=(404,)),
+    "outreach:reach": Row(REACH_READERS, denied_status=(404,)),
 }
 
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path("cases/", include("egide.cases.urls")),
     path("referrals/", include("egide.referrals.urls")),
     path("directory/", include("egide.directory.urls")),
+    path("training/", include("egide.training.urls")),
+    path("outreach/", include("egide.outreach.urls")),
     path("api/v1/", include("egide.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -21,7 +21,7 @@ def skeleton(word: str) -> str:
     text = _NOT_LETTER.sub("", normalise_for_index(word))
     for old, new in _VARIANTS:
         text = text.replace(old, new)
-    collapsed = []
+    collapsed: list[str] = []
     for char in text:
         if not collapsed or collapsed[-1] != char:
             collapsed.append(char)

@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from egide.accounts.permissions import can_use_admin, has_role
 from egide.audit.permissions import can_view_audit_trail
 from egide.cases.permissions import can_open_cases, can_raise_alert
+from egide.outreach.permissions import (
+    can_manage_ambassadors,
+    can_read_reach,
+    can_record_dialogues,
+)
 from egide.screening.permissions import can_screen
+from egide.training.permissions import can_read_curriculum, can_run_training
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,41 @@ MODULES: list[Module] = [
         _("Referrals sent for my cases or addressed to my organisation."),
         "referrals:list",
         _can_refer_or_receive,
+    ),
+    Module(
+        "training",
+        _("Training"),
+        _("Sessions, participants, tests and certificates."),
+        "training:list",
+        can_run_training,
+    ),
+    Module(
+        "curriculum",
+        _("Curriculum"),
+        _("The five modules of the training cycle."),
+        "training:curriculum",
+        can_read_curriculum,
+    ),
+    Module(
+        "dialogues",
+        _("Community dialogues"),
+        _("Dialogues and awareness sessions, and the people they reached."),
+        "outreach:dialogues",
+        can_record_dialogues,
+    ),
+    Module(
+        "ambassadors",
+        _("Migrant ambassadors"),
+        _("The ambassadors and their teams."),
+        "outreach:ambassadors",
+        can_manage_ambassadors,
+    ),
+    Module(
+        "reach",
+        _("Reach"),
+        _("The programme's totals against its targets."),
+        "outreach:reach",
+        can_read_reach,
     ),
     Module(
         "directory",

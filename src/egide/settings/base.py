@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "egide.cases",
     "egide.referrals",
     "egide.screening",
+    "egide.training",
+    "egide.outreach",
     "egide.api",
 ]
 
@@ -198,6 +200,9 @@ EGIDE_REFERRAL_DEADLINE_HOURS = {
 }
 # Years identifying data of a closed case are kept before `egide retention purge` erases them.
 EGIDE_RETENTION_YEARS = env.int("EGIDE_RETENTION_YEARS", default=5)
+# Certificates: minimum share of days attended and post-test score (percent) to pass.
+EGIDE_CERTIFICATE_ATTENDANCE = env.float("EGIDE_CERTIFICATE_ATTENDANCE", default=0.8)
+EGIDE_CERTIFICATE_PASS_PERCENT = env.float("EGIDE_CERTIFICATE_PASS_PERCENT", default=70.0)
 # Developer helpers (printing a current TOTP code); production refuses them.
 EGIDE_DEV_TOOLS = False
 # Banner saying that the data shown are fictitious.

@@ -1,0 +1,86 @@
+"""Forms of the outreach pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from egide.accounts.models import Organisation
+from egide.cases.models import Alert
+from egide.core.models import Prefecture, Region
+from egide.outreach.models import AUDIENCE_FIELDS, REACH_FIELDS, Ambassador, Dialogue, Team
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DialogueForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Dialogue
+        fields = [
+            "held_on",
+            "region",
+            "prefecture",
+            "locality",
+            "ambassador",
+            "team",
+            "organisation",
+            "format",
+            "topics",
+            "language",
+            *[f for f, _s, _a in REACH_FIELDS],
+            *AUDIENCE_FIELDS,
+            "follow_up",
+            "alerts",
+        ]
+        widgets = {"held_on": DATE, "alerts": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, alerts: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["alerts"].queryset = alerts if alerts is not None else Alert.objects.none()
+        self.fields["alerts"].label_from_instance = lambda a: a.code
+        self.fields["ambassador"].label_from_instance = lambda a: a.full_name
+        for name in [f for f, _s, _a in REACH_FIELDS] + AUDIENCE_FIELDS:
+            field = self.fields[name]
+            field.min_value = 0
+            field.widget.attrs["min"] = 0
+            field.widget.attrs["inputmode"] = "numeric"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in [f for f, _s, _a in REACH_FIELDS] + AUDIENCE_FIELDS:
+            if (data.get(name) or 0) < 0:
+                self.add_error(name, _("Counts cannot be negative."))
+        if not (data.get("ambassador") or data.get("team") or data.get("organisation")):
+            self.add_error(
+                "ambassador", _("Name the facilitator: an ambassador, a team or an organisation.")
+            )
+        prefecture, region = data.get("prefecture"), data.get("region")
+        if prefecture and region and prefecture.region_id != region.pk:
+            self.add_error("prefecture", _("This prefecture is not in the chosen region."))
+        return data
+
+
+class AmbassadorForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    prefecture = forms.ModelChoiceField(label=_("Prefecture"), queryset=Prefecture.objects.all())
+    languages = forms.CharField(label=_("Languages"), max_length=200, required=False)
+    appointed_on = forms.DateField(label=_("Appointed on"), widget=DATE)
+    organisation = forms.ModelChoiceField(
+        label=_("Supervising organisation"), queryset=Organisation.objects.all()
+    )
+    training_received = forms.CharField(
+        label=_("Training received"), max_length=300, required=False
+    )
+
+
+class ReachFilterForm(forms.Form):
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+
+
+__all__ = ["AmbassadorForm", "DialogueForm", "ReachFilterForm", "Team", "Ambassador"]

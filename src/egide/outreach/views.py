@@ -1,0 +1,132 @@
+"""Outreach pages: ambassadors, dialogues and the programme's reach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from egide.audit.services import audit_record
+from egide.cases.selectors import alerts_for
+from egide.outreach import services
+from egide.outreach.forms import AmbassadorForm, DialogueForm, ReachFilterForm
+from egide.outreach.models import AUDIENCE_FIELDS, REACH_FIELDS, Ambassador, Dialogue
+from egide.outreach.permissions import (
+    can_manage_ambassadors,
+    can_read_reach,
+    can_record_dialogues,
+)
+from egide.outreach.reach import reach
+
+
+def dialogue_list_view(request: HttpRequest) -> HttpResponse:
+    if not can_record_dialogues(request.user):
+        raise Http404
+    dialogues = Dialogue.objects.select_related("region").all()
+    page = Paginator(dialogues, 25).get_page(request.GET.get("page"))
+    return render(request, "outreach/dialogue_list.html", {"page": page})
+
+
+def dialogue_create_view(request: HttpRequest) -> HttpResponse:
+    if not can_record_dialogues(request.user):
+        raise Http404
+    alerts = alerts_for(request.user).filter(created_by=request.user)
+    initial: dict[str, Any] = {}
+    mine = Ambassador.objects.filter(user=request.user).first()
+    if mine is not None:
+        initial["ambassador"] = mine
+    form = DialogueForm(request.POST or None, alerts=alerts, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        counts = {f: data[f] or 0 for f in [f for f, _s, _a in REACH_FIELDS] + AUDIENCE_FIELDS}
+        try:
+            services.dialogue_record(
+                actor=request.user,
+                held_on=data["held_on"],
+                region=data["region"],
+                prefecture=data["prefecture"],
+                locality=data["locality"],
+                ambassador=data["ambassador"],
+                team=data["team"],
+                organisation=data["organisation"],
+                format=data["format"],
+                topics=data["topics"],
+                language=data["language"],
+                counts=counts,
+                follow_up=data["follow_up"],
+                alerts=list(data["alerts"]),
+            )
+        except services.OutreachError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Dialogue recorded."))
+            return redirect("outreach:dialogues")
+    return render(request, "outreach/dialogue_form.html", {"form": form})
+
+
+def ambassador_list_view(request: HttpRequest) -> HttpResponse:
+    """Ambassadors and their teams (names: coordinators only; the read is audited)."""
+    if not can_manage_ambassadors(request.user):
+        raise Http404
+    form = AmbassadorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.ambassador_register(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Ambassador registered."))
+        return redirect("outreach:ambassadors")
+    audit_record(actor=request.user, action="outreach.ambassadors_viewed")
+    ambassadors = Ambassador.objects.select_related("prefecture", "organisation")
+    return render(request, "outreach/ambassadors.html", {"ambassadors": ambassadors, "form": form})
+
+
+def reach_view(request: HttpRequest) -> HttpResponse:
+    """Totals against the programme's targets, by region and period (no personal data)."""
+    if not can_read_reach(request.user):
+        raise Http404
+    form = ReachFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "region_id": data["region"].pk if data["region"] else None,
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+        }
+    return render(request, "outreach/reach.html", {"form": form, "reach": reach(**filters)})
+
+
+class CanReadReach(BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return can_read_reach(request.user)
+
+
+class ReachApi(APIView):
+    """The programme's totals against targets; `region` (ISO code), `from`, `to` filter."""
+
+    permission_classes = [CanReadReach]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        from datetime import date
+
+        from egide.core.models import Region
+
+        params = request.query_params
+        region = Region.objects.filter(code=params.get("region", "")).first()
+        try:
+            date_from = date.fromisoformat(params["from"]) if params.get("from") else None
+            date_to = date.fromisoformat(params["to"]) if params.get("to") else None
+        except ValueError:
+            return Response({"errors": {"from/to": ["Use dates as YYYY-MM-DD."]}}, status=400)
+        return Response(
+            reach(region_id=region.pk if region else None, date_from=date_from, date_to=date_to)
+        )

@@ -1,0 +1,273 @@
+"""Writes of the training cycle; each checks its rule and is audited in the same transaction."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from egide.audit.services import audit_record
+from egide.core.crypto import blind_index
+from egide.training import scoring
+from egide.training.curriculum import question_index, questions_of
+from egide.training.models import (
+    Attendance,
+    Certificate,
+    Enrollment,
+    KnowledgeTest,
+    Participant,
+    TestAttempt,
+    TrainingSession,
+)
+
+DAY_OUTSIDE = _("%(day)s is not a day of this session (%(start)s – %(end)s).")
+DATES_ORDER = _("The last day is before the first day.")
+NO_MODULES = _("Choose at least one module.")
+FULL = _("The session is full (capacity %(n)s).")
+ALREADY_TAKEN = _("This test was already taken by this participant.")
+TEST_CLOSED = _("This test is not open.")
+NOT_ELIGIBLE = _("Not eligible: at least 80%% attendance and a passed post-test are required.")
+ALREADY_REGISTERED = _("This participant is already registered in the session.")
+
+
+class TrainingError(ValueError):
+    """A training rule was not met; the message says what to do."""
+
+
+@transaction.atomic
+def session_create(
+    *,
+    actor: Any,
+    kind: str,
+    title: str,
+    modules: list[str],
+    start_date: date,
+    end_date: date,
+    region: Any = None,
+    prefecture: Any = None,
+    venue: str = "",
+    online: bool = False,
+    capacity: int | None = None,
+    trainers: list[Any] | None = None,
+    partners: list[Any] | None = None,
+) -> TrainingSession:
+    """Create a session; its creator is a trainer of it."""
+    if end_date < start_date:
+        raise TrainingError(str(DATES_ORDER))
+    if not modules:
+        raise TrainingError(str(NO_MODULES))
+    session = TrainingSession.objects.create(
+        kind=kind,
+        title=title,
+        modules=sorted(modules),
+        start_date=start_date,
+        end_date=end_date,
+        region=region,
+        prefecture=prefecture,
+        venue=venue,
+        online=online,
+        capacity=capacity,
+        organisation_id=actor.organisation_id,
+        created_by=actor,
+    )
+    session.trainers.set({actor, *(trainers or [])})
+    session.partners.set(partners or [])
+    audit_record(
+        actor=actor,
+        action="training.session_created",
+        obj=session,
+        details={"kind": kind, "modules": session.modules},
+    )
+    return session
+
+
+def participant_name_index(full_name: str) -> str:
+    return blind_index(full_name)
+
+
+@transaction.atomic
+def participant_register(
+    *,
+    actor: Any,
+    session: TrainingSession,
+    full_name: str,
+    sex: str,
+    age_band: str,
+    actor_type: str,
+    organisation_name: str = "",
+    region: Any = None,
+    phone: str = "",
+    email: str = "",
+    is_fictitious: bool = False,
+) -> Enrollment:
+    """Register a person in a session; the same name and phone make the same participant, so
+    that a person trained twice counts once."""
+    if session.capacity and session.enrollments.count() >= session.capacity:
+        raise TrainingError(str(FULL % {"n": session.capacity}))
+    index = participant_name_index(f"{full_name} {phone}")
+    participant = Participant.objects.filter(name_index=index).first()
+    if participant is None:
+        participant = Participant.objects.create(
+            full_name=full_name.strip(),
+            name_index=index,
+            sex=sex,
+            age_band=age_band,
+            organisation_name=organisation_name,
+            actor_type=actor_type,
+            region=region,
+            phone=phone,
+            email=email,
+            is_fictitious=is_fictitious,
+        )
+    if Enrollment.objects.filter(session=session, participant=participant).exists():
+        raise TrainingError(str(ALREADY_REGISTERED))
+    enrollment = Enrollment.objects.create(
+        session=session, participant=participant, token=secrets.token_urlsafe(16)
+    )
+    audit_record(
+        actor=actor,
+        action="training.participant_registered",
+        obj=session,
+        details={"participant": participant.pk},
+    )
+    return enrollment
+
+
+@transaction.atomic
+def attendance_record(
+    *, actor: Any, session: TrainingSession, day: date, present_ids: set[int]
+) -> None:
+    """Record who was present on *day* (enrollment ids); a day outside the session is refused."""
+    if not session.start_date <= day <= session.end_date:
+        raise TrainingError(
+            str(
+                DAY_OUTSIDE
+                % {
+                    "day": day.isoformat(),
+                    "start": session.start_date.isoformat(),
+                    "end": session.end_date.isoformat(),
+                }
+            )
+        )
+    for enrollment in session.enrollments.all():
+        Attendance.objects.update_or_create(
+            enrollment=enrollment, day=day, defaults={"present": enrollment.pk in present_ids}
+        )
+    audit_record(
+        actor=actor,
+        action="training.attendance_recorded",
+        obj=session,
+        details={"day": day.isoformat(), "present": len(present_ids)},
+    )
+
+
+@transaction.atomic
+def tests_prepare(*, actor: Any, session: TrainingSession) -> tuple[KnowledgeTest, KnowledgeTest]:
+    """Generate the pre-test and the post-test: the modules' questions, shuffled twice."""
+    codes = [q["code"] for q in questions_of(session.modules)]
+    rng = random.Random(f"{session.pk}")  # noqa: S311 - order only, not security
+    pre_order, post_order = codes[:], codes[:]
+    rng.shuffle(pre_order)
+    rng.shuffle(post_order)
+    pre, _c = KnowledgeTest.objects.get_or_create(
+        session=session, kind="pre", defaults={"question_codes": pre_order}
+    )
+    post, _c = KnowledgeTest.objects.get_or_create(
+        session=session, kind="post", defaults={"question_codes": post_order, "is_open": False}
+    )
+    audit_record(
+        actor=actor,
+        action="training.tests_prepared",
+        obj=session,
+        details={"questions": len(codes)},
+    )
+    return pre, post
+
+
+@transaction.atomic
+def test_set_open(*, actor: Any, test: KnowledgeTest, is_open: bool) -> None:
+    test.is_open = is_open
+    test.save(update_fields=["is_open"])
+    audit_record(
+        actor=actor,
+        action="training.test_opened" if is_open else "training.test_closed",
+        obj=test.session,
+        details={"kind": test.kind},
+    )
+
+
+@transaction.atomic
+def test_submit(
+    *, test: KnowledgeTest, enrollment: Enrollment, answers: dict[str, int], entered_by: Any = None
+) -> TestAttempt:
+    """Score and save one attempt; raises AnswerError or TrainingError, saving nothing then."""
+    if entered_by is None and not test.is_open:
+        raise TrainingError(str(TEST_CLOSED))
+    if TestAttempt.objects.filter(test=test, enrollment=enrollment).exists():
+        raise TrainingError(str(ALREADY_TAKEN))
+    result = scoring.score(answers, test.question_codes, question_index())
+    attempt = TestAttempt.objects.create(
+        test=test,
+        enrollment=enrollment,
+        answers=answers,
+        correct=result.correct,
+        total=result.total,
+        entered_by=entered_by,
+    )
+    audit_record(
+        actor=entered_by,
+        actor_username="" if entered_by else "participant",
+        action="training.test_submitted",
+        obj=test.session,
+        details={"kind": test.kind, "enrollment": enrollment.pk, "score": result.percent},
+    )
+    return attempt
+
+
+def enrollment_scores(enrollment: Enrollment) -> dict[str, scoring.Score | None]:
+    result: dict[str, scoring.Score | None] = {"pre": None, "post": None}
+    for attempt in enrollment.attempts.select_related("test"):
+        result[attempt.test.kind] = scoring.Score(attempt.correct, attempt.total)
+    return result
+
+
+def is_eligible(enrollment: Enrollment) -> bool:
+    days = enrollment.session.days
+    present = enrollment.attendance.filter(present=True).count()
+    return scoring.eligible_for_certificate(
+        present,
+        len(days),
+        enrollment_scores(enrollment)["post"],
+        settings.EGIDE_CERTIFICATE_ATTENDANCE,
+        settings.EGIDE_CERTIFICATE_PASS_PERCENT,
+    )
+
+
+@transaction.atomic
+def certificate_issue(*, actor: Any, enrollment: Enrollment) -> Certificate:
+    """Issue (once) the certificate of an eligible participant, with a verification code."""
+    existing = Certificate.objects.filter(enrollment=enrollment).first()
+    if existing is not None:
+        return existing
+    if not is_eligible(enrollment):
+        raise TrainingError(str(NOT_ELIGIBLE))
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    code = "EG-" + "".join(secrets.choice(alphabet) for _ in range(10))
+    certificate = Certificate.objects.create(enrollment=enrollment, code=code, issued_by=actor)
+    audit_record(
+        actor=actor,
+        action="training.certificate_issued",
+        obj=enrollment.session,
+        details={"certificate": code},
+    )
+    return certificate
+
+
+def participant_contacts_viewed(*, actor: Any, session: TrainingSession) -> None:
+    """Record a read of participants' personal data (names and contacts)."""
+    audit_record(actor=actor, action="training.participants_viewed", obj=session)

@@ -1,0 +1,31 @@
+from django.urls import path
+
+from egide.training import views
+
+app_name = "training"
+
+urlpatterns = [
+    path("", views.session_list_view, name="list"),
+    path("curriculum/", views.curriculum_view, name="curriculum"),
+    path("curriculum/<slug:code>/", views.curriculum_view, name="module"),
+    path("sessions/new/", views.session_create_view, name="session_create"),
+    path("sessions/<int:pk>/", views.session_view, name="session"),
+    path("sessions/<int:pk>/participants/", views.participant_add_view, name="participant_add"),
+    path("sessions/<int:pk>/import/", views.participant_import_view, name="import"),
+    path("sessions/<int:pk>/attendance/", views.attendance_view, name="attendance"),
+    path("sessions/<int:pk>/tests/", views.tests_view, name="tests"),
+    path(
+        "sessions/<int:pk>/paper/<int:enrollment_id>/<slug:kind>/",
+        views.paper_entry_view,
+        name="paper",
+    ),
+    path(
+        "sessions/<int:pk>/certificate/<int:enrollment_id>/",
+        views.certificate_view,
+        name="certificate",
+    ),
+    path("sessions/<int:pk>/export/<str:what>", views.export_view, name="export"),
+    path("test/<str:token>/", views.take_test_view, name="take_test"),
+    path("verify/", views.verify_view, name="verify"),
+    path("verify/<str:code>/", views.verify_view, name="verify_code"),
+]
