@@ -172,6 +172,8 @@ class KnowledgeTest(models.Model):
 class TestAttempt(models.Model):
     """One participant's answers to one test, scored automatically."""
 
+    __test__ = False  # not a pytest test class, whatever its name
+
     test = models.ForeignKey(KnowledgeTest, on_delete=models.CASCADE, related_name="attempts")
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="attempts")
     answers = models.JSONField(default=dict)
