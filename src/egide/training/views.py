@@ -114,6 +114,7 @@ def session_view(request: HttpRequest, pk: int) -> HttpResponse:
             for c, wrong, total in scoring.item_analysis(
                 attempts, tests["post"].question_codes, bank
             )[:5]
+            if wrong
         ]
     gains = [r["gain"] for r in rows if r["gain"] is not None]
     for row in rows:

@@ -19,6 +19,9 @@ class Command(BaseCommand):
         from egide.cases.demo import load_protection
 
         load_protection()
+        from egide.training.demo import load_training
+
+        load_training()
         self.stdout.write("")
         self.stdout.write("Demo accounts (FICTITIOUS people and organisations)")
         self.stdout.write(f"Password for every account: {DEMO_PASSWORD}")
