@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -65,14 +65,9 @@ def cases_search(
             tokens = name_tokens(q)
             if not tokens:
                 return qs.none()
-            matching = (
-                CaseNameToken.objects.filter(token__in=tokens)
-                .values("case_id")
-                .annotate(hits=Count("token", distinct=True))
-                .filter(hits=len(tokens))
-                .values("case_id")
-            )
-            qs = qs.filter(pk__in=matching)
+            # One semi-join per word: the planner intersects small sets of case ids.
+            for token in sorted(tokens):
+                qs = qs.filter(pk__in=CaseNameToken.objects.filter(token=token).values("case_id"))
     if status:
         qs = qs.filter(status=status)
     if region_id:

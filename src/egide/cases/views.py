@@ -31,6 +31,7 @@ from egide.cases.selectors import (
     get_alert_for_user_or_404,
     get_case_for_user_or_404,
 )
+from egide.core.paging import page_without_count
 from egide.directory.models import Service
 from egide.referrals.services import SHAREABLE_FIELDS
 
@@ -133,14 +134,14 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
             "opened_to": data["opened_to"],
         }
     cases = cases_search(request.user, **filters)
-    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    page = page_without_count(cases, request.GET.get("page"))
     if filters.get("q"):
         audit_record(
             actor=request.user,
             action="case.searched",
             details={
                 "by": "code" if "GN-" in filters["q"].upper() else "name",
-                "results": page.paginator.count,
+                "results": len(page),
             },
         )
     query = request.GET.copy()

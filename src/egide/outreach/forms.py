@@ -75,6 +75,17 @@ class AmbassadorForm(forms.Form):
     )
 
 
+class TeamForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Team
+        fields = ["name", "region", "members"]
+        widgets = {"members": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].label_from_instance = lambda a: a.full_name
+
+
 class ReachFilterForm(forms.Form):
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.all(), required=False
@@ -83,4 +94,4 @@ class ReachFilterForm(forms.Form):
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
 
 
-__all__ = ["AmbassadorForm", "DialogueForm", "ReachFilterForm", "Team", "Ambassador"]
+__all__ = ["AmbassadorForm", "DialogueForm", "ReachFilterForm", "TeamForm", "Ambassador"]

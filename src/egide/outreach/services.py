@@ -97,3 +97,16 @@ def ambassador_register(
     )
     audit_record(actor=actor, action="outreach.ambassador_registered", obj=ambassador)
     return ambassador
+
+
+@transaction.atomic
+def team_create(*, actor: Any, name: str, region: Any, members: list[Any]) -> Any:
+    """Create a community support team of ambassadors."""
+    from egide.outreach.models import Team
+
+    team = Team.objects.create(name=name, region=region)
+    team.members.set(members)
+    audit_record(
+        actor=actor, action="outreach.team_created", obj=team, details={"members": len(members)}
+    )
+    return team

@@ -19,8 +19,8 @@ from rest_framework.views import APIView
 from egide.audit.services import audit_record
 from egide.cases.selectors import alerts_for
 from egide.outreach import services
-from egide.outreach.forms import AmbassadorForm, DialogueForm, ReachFilterForm
-from egide.outreach.models import AUDIENCE_FIELDS, REACH_FIELDS, Ambassador, Dialogue
+from egide.outreach.forms import AmbassadorForm, DialogueForm, ReachFilterForm, TeamForm
+from egide.outreach.models import AUDIENCE_FIELDS, REACH_FIELDS, Ambassador, Dialogue, Team
 from egide.outreach.permissions import (
     can_manage_ambassadors,
     can_read_reach,
@@ -78,14 +78,30 @@ def ambassador_list_view(request: HttpRequest) -> HttpResponse:
     """Ambassadors and their teams (names: coordinators only; the read is audited)."""
     if not can_manage_ambassadors(request.user):
         raise Http404
-    form = AmbassadorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    is_team = request.POST.get("form") == "team"
+    form = AmbassadorForm(request.POST if request.method == "POST" and not is_team else None)
+    team_form = TeamForm(request.POST if is_team else None)
+    if request.method == "POST" and not is_team and form.is_valid():
         services.ambassador_register(actor=request.user, **form.cleaned_data)
         messages.success(request, _("Ambassador registered."))
         return redirect("outreach:ambassadors")
+    if is_team and team_form.is_valid():
+        services.team_create(
+            actor=request.user,
+            name=team_form.cleaned_data["name"],
+            region=team_form.cleaned_data["region"],
+            members=list(team_form.cleaned_data["members"]),
+        )
+        messages.success(request, _("Team created."))
+        return redirect("outreach:ambassadors")
     audit_record(actor=request.user, action="outreach.ambassadors_viewed")
     ambassadors = Ambassador.objects.select_related("prefecture", "organisation")
-    return render(request, "outreach/ambassadors.html", {"ambassadors": ambassadors, "form": form})
+    teams = Team.objects.select_related("region").prefetch_related("members")
+    return render(
+        request,
+        "outreach/ambassadors.html",
+        {"ambassadors": ambassadors, "form": form, "team_form": team_form, "teams": teams},
+    )
 
 
 def reach_view(request: HttpRequest) -> HttpResponse:

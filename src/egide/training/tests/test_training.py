@@ -338,3 +338,38 @@ def test_phone_test_link_scores_and_cannot_be_taken_twice(trainer: User, labe: R
     assert "Aucun test" in client.get(url).content.decode()
     bad = client.post(url, {"M5-Q01": "0"})
     assert bad.status_code == 200 and TestAttempt.objects.count() == 1
+
+
+def test_coordinator_registers_ambassador_and_team(
+    persona: Callable[[str], User], labe: Region, client_as: Callable[[User], Client]
+) -> None:
+    from egide.outreach.models import Ambassador, Team
+
+    coordinator = persona(roles.COORDINATOR)
+    client = client_as(coordinator)
+    client.post(
+        reverse("outreach:ambassadors"),
+        {
+            "full_name": "Alpha Oumar Barry",
+            "prefecture": Prefecture.objects.get(code="GN-LA").pk,
+            "appointed_on": "2026-06-01",
+            "organisation": coordinator.organisation_id,
+        },
+    )
+    ambassador = Ambassador.objects.get()
+    client.post(
+        reverse("outreach:ambassadors"),
+        {
+            "form": "team",
+            "name": "Équipe de Labé (fictive)",
+            "region": labe.pk,
+            "members": [ambassador.pk],
+        },
+    )
+    assert list(Team.objects.get().members.all()) == [ambassador]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT full_name FROM outreach_ambassador")
+        assert "Barry" not in cursor.fetchone()[0]
+    assert AuditEvent.objects.filter(action="outreach.team_created").exists()
+    page = client.get(reverse("outreach:ambassadors")).content.decode()
+    assert "Équipe de Labé (fictive)" in page and "Alpha Oumar Barry" in page
