@@ -650,3 +650,25 @@ def test_identity_edit_reindexes_names_sets_flags_and_refuses_bad_year(
     assert not cases_search(worker, q="mamadou diallo").exists()
     event = AuditEvent.objects.get(action="case.identity_changed")
     assert "last_name" in event.details["fields"] and "Keïta" not in str(event.details)
+
+
+def test_case_pages_of_another_agency_are_404_not_403(
+    case: Case, other_org: Organisation, client_as: Callable[[User], Client]
+) -> None:
+    outsider = make_user("kankan_pages", roles.CASE_WORKER, other_org, ["GN-K"])
+    client = client_as(outsider)
+    for url in (
+        reverse("cases:detail", args=[case.pk]),
+        reverse("cases:identity", args=[case.pk]),
+        reverse("cases:refer", args=[case.pk]),
+    ):
+        assert client.get(url).status_code == 404
+    assert (
+        client.post(
+            reverse("cases:action", args=[case.pk, "note"]), {"text": "x", "sensitivity": "normal"}
+        ).status_code
+        == 404
+    )
+    missing = reverse("cases:detail", args=[case.pk + 1000])
+    assert client.get(missing).status_code == 404  # same answer as for a hidden case
+    assert not case.notes.exists()
