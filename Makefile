@@ -18,6 +18,7 @@ install-dev: install
 
 ## make run: install, migrate, compile translations, load demo data, serve on 127.0.0.1:8000
 run: install
+	DJANGO_SETTINGS_MODULE=egide.settings.dev $(BIN)/egide i18n_compile
 	DJANGO_SETTINGS_MODULE=egide.settings.dev $(BIN)/egide run
 
 ## make test: lint, types, migrations check, the whole suite on SQLite and PostgreSQL, browser tests

@@ -15,8 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command("migrate", interactive=False, verbosity=0)
+        # Compile first: catalogues are read once per process, at their first use.
         call_command("i18n_compile")
+        call_command("migrate", interactive=False, verbosity=0)
         call_command("demo")
         self.stdout.write("")
         self.stdout.write(f"Égide is served on http://{options['addrport']}/  (Ctrl+C stops it)")
