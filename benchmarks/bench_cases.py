@@ -30,40 +30,9 @@ def fill(n: int) -> None:
 
     worker = User.objects.get(username="travailleur")
     regions = list(Region.objects.all())
-    first = [
-        "Mamadou",
-        "Mariama",
-        "Fatoumata",
-        "Alpha",
-        "Ibrahima",
-        "Aïssatou",
-        "Kadiatou",
-        "Ousmane",
-        "Hawa",
-        "Sékou",
-        "Aminata",
-        "Thierno",
-        "Nènè",
-        "Boubacar",
-        "Fanta",
-    ]
-    last = [
-        "Diallo",
-        "Bah",
-        "Barry",
-        "Sow",
-        "Camara",
-        "Condé",
-        "Touré",
-        "Keïta",
-        "Sylla",
-        "Kouyaté",
-        "Baldé",
-        "Soumah",
-        "Cissé",
-        "Kaba",
-        "Bangoura",
-    ]
+    from egide.training.demo import FIRST as first
+    from egide.training.demo import LAST as last
+
     rng = random.Random(42)
     existing = Case.objects.count()
     batch = 2000

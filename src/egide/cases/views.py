@@ -189,6 +189,8 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def case_identity_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit the person's identity (the case's team only)."""
     case = get_case_for_user_or_404(request.user, pk)
+    if request.method != "POST":
+        services.case_viewed(actor=request.user, case=case)  # the form shows the identity
     form = forms.IdentityForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.changed_data}

@@ -630,6 +630,8 @@ def test_identity_edit_reindexes_names_sets_flags_and_refuses_bad_year(
 ) -> None:
     client = client_as(worker)
     url = reverse("cases:identity", args=[case.pk])
+    assert "Mamadou" in client.get(url).content.decode()
+    assert AuditEvent.objects.filter(action="case.viewed", object_id=str(case.pk)).exists()
     form = {
         "first_name": "Mamadou",
         "last_name": "Diallo",
