@@ -231,8 +231,16 @@ class CaseFilterForm(forms.Form):
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.all(), required=False
     )
+    owner = forms.ModelChoiceField(
+        label=_("Case worker"), queryset=User.objects.none(), required=False
+    )
     need = forms.ChoiceField(label=_("Need"), required=False, choices=[("", _("All")), *NEED_TYPES])
     child = forms.ChoiceField(label=_("Child"), required=False, choices=TRI)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     opened_from = forms.DateField(label=_("Opened from"), required=False, widget=DATE)
     opened_to = forms.DateField(label=_("Opened until"), required=False, widget=DATE)
+
+    def __init__(self, *args: Any, owners: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if owners is not None:
+            self.fields["owner"].queryset = owners

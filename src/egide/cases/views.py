@@ -119,7 +119,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     """Cases I may see, with filters; name search through the blind index."""
     if not can_open_cases(request.user):
         raise Http404
-    form = forms.CaseFilterForm(request.GET or None)
+    form = forms.CaseFilterForm(request.GET or None, owners=_workers_of(request.user))
     filters: dict[str, Any] = {}
     if form.is_valid():
         data = form.cleaned_data
@@ -127,6 +127,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
             "q": data["q"],
             "status": data["status"],
             "region_id": data["region"].pk if data["region"] else None,
+            "owner_id": data["owner"].pk if data["owner"] else None,
             "need": data["need"],
             "overdue": data["overdue"],
             "child": {"yes": True, "no": False}.get(data["child"]),

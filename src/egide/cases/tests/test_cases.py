@@ -674,3 +674,21 @@ def test_case_pages_of_another_agency_are_404_not_403(
     missing = reverse("cases:detail", args=[case.pk + 1000])
     assert client.get(missing).status_code == 404  # same answer as for a hidden case
     assert not case.notes.exists()
+
+
+def test_case_list_filters_by_owner_status_and_child(
+    case: Case,
+    worker: User,
+    supervisor: User,
+    labe: Region,
+    client_as: Callable[[User], Client],
+) -> None:
+    other_worker = make_user("second_worker", roles.CASE_WORKER, worker.organisation, ["GN-L"])
+    child_case = services.case_open(actor=supervisor, region=labe, owner=other_worker, child=True)
+    client = client_as(supervisor)
+    body = client.get(reverse("cases:list"), {"owner": other_worker.pk}).content.decode()
+    assert child_case.code in body and case.code not in body
+    body = client.get(reverse("cases:list"), {"child": "no"}).content.decode()
+    assert case.code in body and child_case.code not in body
+    body = client.get(reverse("cases:list"), {"status": "closed"}).content.decode()
+    assert case.code not in body and child_case.code not in body
