@@ -32,6 +32,11 @@ else
   PYTEST_ARGS+=(-m "not e2e")
 fi
 
+if ! command -v pdftoppm >/dev/null || ! command -v pdftotext >/dev/null; then
+  [ "$CI" = "true" ] && { echo "CI=true but poppler-utils (pdftoppm, pdftotext) is missing." >&2; exit 1; }
+  loud "poppler-utils not found: the certificate PDF is NOT rendered and read back. apt-get install poppler-utils"
+fi
+
 step "pytest on SQLite"
 DATABASE_URL="sqlite:///$PWD/var/test.sqlite3" pytest "${PYTEST_ARGS[@]}"
 
