@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -140,7 +141,7 @@ class CaseDetail(APIView):
     def get(self, request: Request, pk: int) -> Response:
         try:
             case = get_case_for_user_or_404(request.user, pk)
-        except Exception as exc:
+        except Http404 as exc:
             raise NotFound from exc
         services.case_viewed(actor=request.user, case=case)
         return Response(CaseDetailSerializer(case).data)

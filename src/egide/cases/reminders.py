@@ -32,18 +32,25 @@ def overdue_by_user() -> dict[User, list[str]]:
             for alert in late_alerts:
                 if alert.region_id in regions:
                     todo[supervisor].append(_("alert %(code)s to triage") % {"code": alert.code})
+    receivers_of: dict[int, list[User]] = {}  # one query per provider, not per referral
     late_referrals = Referral.objects.filter(status=Referral.Status.SENT, due_at__lt=now)
     for referral in late_referrals.select_related("created_by", "case"):
         todo[referral.created_by].append(
             _("referral %(code)s (case %(case)s) not answered")
             % {"code": referral.code, "case": referral.case.code}
         )
-        receivers = User.objects.filter(
-            is_active=True,
-            organisation_id=referral.provider_id,
-            role_assignments__role__code__in=[roles.SERVICE_PROVIDER, roles.LAW_ENFORCEMENT],
-        ).distinct()
-        for receiver in receivers:
+        if referral.provider_id not in receivers_of:
+            receivers_of[referral.provider_id] = list(
+                User.objects.filter(
+                    is_active=True,
+                    organisation_id=referral.provider_id,
+                    role_assignments__role__code__in=[
+                        roles.SERVICE_PROVIDER,
+                        roles.LAW_ENFORCEMENT,
+                    ],
+                ).distinct()
+            )
+        for receiver in receivers_of[referral.provider_id]:
             todo[receiver].append(_("referral %(code)s to answer") % {"code": referral.code})
     late_follow_ups = FollowUp.objects.filter(done_at__isnull=True, due_on__lt=today).exclude(
         case__status="closed"

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -335,8 +336,6 @@ def case_action_view(
 
 
 def case_url(case: Case) -> str:
-    from django.urls import reverse
-
     return reverse("cases:detail", args=[case.pk])
 
 

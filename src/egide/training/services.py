@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -229,23 +230,29 @@ def test_submit(
     return attempt
 
 
-def enrollment_scores(enrollment: Enrollment) -> dict[str, scoring.Score | None]:
+def scores_from(attempts: Iterable[TestAttempt]) -> dict[str, scoring.Score | None]:
+    """Pre- and post-test scores of one enrollment from its attempts (tests loaded with them)."""
     result: dict[str, scoring.Score | None] = {"pre": None, "post": None}
-    for attempt in enrollment.attempts.select_related("test"):
+    for attempt in attempts:
         result[attempt.test.kind] = scoring.Score(attempt.correct, attempt.total)
     return result
 
 
-def is_eligible(enrollment: Enrollment) -> bool:
-    days = enrollment.session.days
-    present = enrollment.attendance.filter(present=True).count()
+def eligible(days_present: int, days_total: int, post: scoring.Score | None) -> bool:
+    """Certificate eligibility with the thresholds configured in settings."""
     return scoring.eligible_for_certificate(
-        present,
-        len(days),
-        enrollment_scores(enrollment)["post"],
+        days_present,
+        days_total,
+        post,
         settings.EGIDE_CERTIFICATE_ATTENDANCE,
         settings.EGIDE_CERTIFICATE_PASS_PERCENT,
     )
+
+
+def is_eligible(enrollment: Enrollment) -> bool:
+    present = enrollment.attendance.filter(present=True).count()
+    post = scores_from(enrollment.attempts.select_related("test"))["post"]
+    return eligible(present, len(enrollment.session.days), post)
 
 
 @transaction.atomic

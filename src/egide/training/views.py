@@ -81,9 +81,7 @@ def _rows(session: TrainingSession) -> list[dict[str, Any]]:
     )
     for enrollment in enrollments:
         present = {a.day for a in enrollment.attendance.all() if a.present}
-        scores: dict[str, scoring.Score | None] = {"pre": None, "post": None}
-        for attempt in enrollment.attempts.all():
-            scores[attempt.test.kind] = scoring.Score(attempt.correct, attempt.total)
+        scores = services.scores_from(enrollment.attempts.all())
         rows.append(
             {
                 "enrollment": enrollment,
@@ -94,6 +92,7 @@ def _rows(session: TrainingSession) -> list[dict[str, Any]]:
                 "post": scores["post"],
                 "gain": scoring.gain(scores["pre"], scores["post"]),
                 "certificate": getattr(enrollment, "certificate", None),
+                "eligible": services.eligible(len(present), len(days), scores["post"]),
             }
         )
     return rows
@@ -117,10 +116,6 @@ def session_view(request: HttpRequest, pk: int) -> HttpResponse:
             if wrong
         ]
     gains = [r["gain"] for r in rows if r["gain"] is not None]
-    for row in rows:
-        row["eligible"] = scoring.eligible_for_certificate(
-            row["present"], len(session.days), row["post"]
-        )
     return render(
         request,
         "training/session.html",
@@ -231,7 +226,8 @@ def tests_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("training:session", args=[pk]) + "#tests")
 
 
-def _answers_from(form_data: Any, codes: list[str]) -> dict[str, int]:
+def _answers_from(form_data: Any) -> dict[str, int]:
+    """Question code → chosen index from a posted test; a non-number becomes -1 (refused)."""
     answers = {}
     for key, value in form_data.items():
         if key in ("csrfmiddlewaretoken",):
@@ -258,7 +254,7 @@ def paper_entry_view(request: HttpRequest, pk: int, enrollment_id: int, kind: st
                 test=test,
                 enrollment=enrollment,
                 entered_by=request.user,
-                answers=_answers_from(request.POST, test.question_codes),
+                answers=_answers_from(request.POST),
             )
         except (scoring.AnswerError, services.TrainingError) as exc:
             messages.error(request, str(exc))
@@ -298,7 +294,7 @@ def take_test_view(request: HttpRequest, token: str) -> HttpResponse:
             attempt = services.test_submit(
                 test=test,
                 enrollment=enrollment,
-                answers=_answers_from(request.POST, test.question_codes),
+                answers=_answers_from(request.POST),
             )
         except (scoring.AnswerError, services.TrainingError) as exc:
             form.add_error(None, str(exc))
