@@ -9,7 +9,6 @@ answers 401/403; login-only pages redirect).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -18,23 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from egide.accounts import roles
 from egide.accounts.models import User
+from tests.access_rows import ALL_ROLES, ANON, EVERYONE, Row, extra_rows
 from tests.personas import login_verified
-
-ANON = "anonymous"
-ALL_ROLES = frozenset(roles.ROLES)
-EVERYONE = ALL_ROLES | {ANON}
-
-
-@dataclass(frozen=True)
-class Row:
-    allowed: frozenset[str]
-    allowed_status: int = 200
-    denied_status: tuple[int, ...] = (302, 404)
-    method: str = "get"
-    kwargs: dict[str, Any] = field(default_factory=dict)
-    # Makes the object the URL points at; returns the URL kwargs.
-    setup: Callable[[Callable[[str], User]], dict[str, Any]] | None = None
-    json: dict[str, Any] | None = None
 
 
 def _assessment_by_labe_caseworker(persona: Callable[[str], User]) -> dict[str, Any]:
@@ -293,6 +277,8 @@ MATRIX: dict[str, Row] = {
     "outreach:ambassadors": Row(frozenset({roles.COORDINATOR}), denied_status=(404,)),
     "outreach:reach": Row(REACH_READERS, denied_status=(404,)),
 }
+# Rows of the other areas live beside their tests in tests/access_rows/<area>.py.
+MATRIX.update(extra_rows(MATRIX))
 
 
 def _url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
