@@ -99,9 +99,8 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from egide.accounts.models import User
+    from egide.accounts.models import Authenticator, User
 
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     call_command("migrate", verbosity=0)
@@ -117,7 +116,7 @@ def main() -> None:
         client = Client()
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         session = client.session
-        session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
+        session[DEVICE_ID_SESSION_KEY] = Authenticator.objects.get(user=user).persistent_id
         session.save()
         for label, url in (
             ("list", "/cases/"),

@@ -6,10 +6,9 @@ from typing import Any
 
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egide.accounts import roles
-from egide.accounts.models import Organisation, Role, RoleAssignment, User
+from egide.accounts.models import Authenticator, Organisation, Role, RoleAssignment, User
 from egide.core.models import Region
 
 PASSWORD = "Un-mot-de-passe-de-test-2026"
@@ -45,14 +44,14 @@ def make_user(
             assignment.regions.set(Region.objects.filter(code__in=regions))
     needs = role is not None and roles.ROLES[role][2]
     if totp if totp is not None else needs:
-        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        Authenticator.objects.create(user=user, name="test", confirmed=True)
     return user
 
 
 def login_verified(client: Client, user: User) -> Client:
     """Log *client* in as *user*, with the second factor confirmed when the user has a device."""
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = Authenticator.objects.filter(user=user, confirmed=True).first()
     if device is not None:
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id

@@ -74,11 +74,9 @@ def screenshot(page: Any, name: str, full_page: bool = False) -> None:
 
 def current_totp(username: str) -> str:
     """The current TOTP code of a test account (read from its confirmed device)."""
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from egide.accounts.models import Authenticator
 
-    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    return Authenticator.objects.get(user__username=username, confirmed=True).current_code()
 
 
 def login(page: Any, base: str, username: str) -> None:

@@ -6,3 +6,7 @@ class AccountsConfig(AppConfig):
     name = "egide.accounts"
     label = "accounts"
     verbose_name = _("Organisations and accounts")
+
+    def ready(self) -> None:
+        # Registers the OpenAPI description of the token scheme with drf-spectacular.
+        from egide.accounts import api_auth  # noqa: F401

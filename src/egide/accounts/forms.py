@@ -33,3 +33,25 @@ class LanguageForm(forms.Form):
     """The interface language."""
 
     language = forms.ChoiceField(label=_("Language"), choices=User.Language.choices)
+
+
+class EnrolmentCodeForm(forms.Form):
+    """The one-time code an administrator gave to set up an authenticator."""
+
+    code = forms.CharField(
+        label=_("Enrolment code given by your administrator"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}
+        ),
+    )
+
+
+class ApiTokenForm(forms.Form):
+    """A name for a new API token (the device or program that will use it)."""
+
+    name = forms.CharField(
+        label=_("Token name (device or program)"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

@@ -15,6 +15,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,17 +23,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egide.accounts import services
-from egide.accounts.forms import LanguageForm, TokenForm
-from egide.accounts.models import User
+from egide.accounts.forms import ApiTokenForm, EnrolmentCodeForm, LanguageForm, TokenForm
+from egide.accounts.models import ApiToken, Authenticator, User
 from egide.accounts.permissions import requires_second_factor, role_codes
 from egide.accounts.roles import role_label
 
 PENDING_USER = "egide_pending_user"
 PENDING_SINCE = "egide_pending_since"
 PENDING_BACKEND = "egide_pending_backend"
+PENDING_ENROLMENT = "egide_pending_enrolment_code"
+PENDING_NEXT = "egide_next"
 PENDING_MAX_SECONDS = 300
 
 MSG_BAD_TOKEN = gettext_lazy(
@@ -40,6 +42,10 @@ MSG_BAD_TOKEN = gettext_lazy(
 )
 MSG_THROTTLED = gettext_lazy("Too many wrong codes: wait a moment before trying again.")
 MSG_PENDING_EXPIRED = gettext_lazy("Your login has expired: type your password again.")
+MSG_TOKEN_SECOND_FACTOR = gettext_lazy(
+    "API tokens are created only after a login confirmed with your authenticator."
+)
+MSG_TOKEN_REVOKED = gettext_lazy("The token was revoked: it no longer works.")
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -58,10 +64,12 @@ def _pending_user(request: HttpRequest) -> User | None:
     return User.objects.filter(pk=user_id, is_active=True).first()
 
 
-def _complete_login(request: HttpRequest, user: User, device: TOTPDevice | None) -> HttpResponse:
+def _complete_login(
+    request: HttpRequest, user: User, device: Authenticator | None, next_url: str | None = None
+) -> HttpResponse:
     backend = request.session.get(PENDING_BACKEND) or settings.AUTHENTICATION_BACKENDS[-1]
-    next_url = request.session.get("egide_next")
-    for key in (PENDING_USER, PENDING_SINCE, PENDING_BACKEND, "egide_next"):
+    next_url = next_url or request.session.get(PENDING_NEXT)
+    for key in (PENDING_USER, PENDING_SINCE, PENDING_BACKEND, PENDING_NEXT, PENDING_ENROLMENT):
         request.session.pop(key, None)
     auth_login(request, user, backend=backend)
     if device is not None:
@@ -88,14 +96,15 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             user = form.get_user()
-            has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+            next_url = request.POST.get("next") or request.GET.get("next", "")
+            has_device = Authenticator.objects.filter(user=user, confirmed=True).exists()
             if not (has_device or requires_second_factor(user)):
-                return _complete_login(request, user, None)
+                return _complete_login(request, user, None, next_url)
             request.session.cycle_key()
             request.session[PENDING_USER] = user.pk
             request.session[PENDING_SINCE] = time.time()
             request.session[PENDING_BACKEND] = getattr(user, "backend", "")
-            request.session["egide_next"] = request.GET.get("next", "")
+            request.session[PENDING_NEXT] = next_url
             return redirect("accounts:login_otp" if has_device else "accounts:totp_enrol")
         username = request.POST.get("username", "")
         locked = getattr(request, "axes_locked_out", False)
@@ -104,7 +113,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             reason="locked_out" if locked else "bad_credentials",
             user=User.objects.filter(username=username).first(),
         )
-    return render(request, "accounts/login.html", {"form": form})
+    return render(
+        request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}
+    )
 
 
 def _pending_or_restart(request: HttpRequest) -> User | HttpResponseRedirect:
@@ -125,46 +136,63 @@ def login_otp_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]
         throttled = False
-        for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        for device in Authenticator.objects.filter(user=user, confirmed=True):
             allowed, _info = device.verify_is_allowed()
             if not allowed:
                 throttled = True
                 continue
             if device.verify_token(token):
                 return _complete_login(request, user, device)
-        services.login_failed(username=user.username, reason="bad_totp", user=user)
+        services.login_failed(username=user.username, reason="bad_totp", user=user, typed=False)
         form.add_error("token", MSG_THROTTLED if throttled else MSG_BAD_TOKEN)
     return render(request, "accounts/login_otp.html", {"form": form})
 
 
 @never_cache
 def totp_enrol_view(request: HttpRequest) -> HttpResponse:
-    """First login of a role that needs a second factor: set up an authenticator."""
+    """First login of a role that needs a second factor: with the one-time enrolment code an
+    administrator gave, set up an authenticator. The password alone is not enough."""
     user = _pending_or_restart(request)
     if isinstance(user, HttpResponseRedirect):
         return user
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if Authenticator.objects.filter(user=user, confirmed=True).exists():
         return redirect("accounts:login_otp")
-    device = services.totp_device_start(user=user)
+    enrolment_id = request.session.get(PENDING_ENROLMENT)
+    if enrolment_id is None:
+        code_form = EnrolmentCodeForm(request.POST or None)
+        if request.method == "POST" and code_form.is_valid():
+            enrolment = services.enrolment_code_find(user=user, code=code_form.cleaned_data["code"])
+            if enrolment is not None:
+                request.session[PENDING_ENROLMENT] = enrolment.pk
+                return redirect("accounts:totp_enrol")
+            services.login_failed(
+                username=user.username, reason="bad_enrolment_code", user=user, typed=False
+            )
+            code_form.add_error("code", services.ENROLMENT_CODE_INVALID)
+        return render(request, "accounts/totp_enrol_code.html", {"form": code_form})
+    device = services.authenticator_start(user=user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            services.totp_device_confirm(user=user, device=device)
+            try:
+                services.authenticator_confirm(
+                    user=user, device=device, enrolment_code_id=int(enrolment_id)
+                )
+            except services.EnrolmentCodeInvalid:
+                request.session.pop(PENDING_ENROLMENT, None)
+                messages.error(request, services.ENROLMENT_CODE_INVALID)
+                return redirect("accounts:totp_enrol")
             return _complete_login(request, user, device)
-        services.login_failed(username=user.username, reason="bad_totp_enrolment", user=user)
+        services.login_failed(
+            username=user.username, reason="bad_totp_enrolment", user=user, typed=False
+        )
         form.add_error("token", MSG_BAD_TOKEN)
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("QR code"))
-    secret = _base32_secret(device)
+    raw = device.secret_base32
+    secret = " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
     return render(
         request, "accounts/totp_enrol.html", {"form": form, "qr_svg": qr_svg, "secret": secret}
     )
-
-
-def _base32_secret(device: TOTPDevice) -> str:
-    import base64
-
-    raw = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
-    return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
 @require_POST
@@ -179,8 +207,29 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile_view(request: HttpRequest) -> HttpResponse:
-    """Who I am, my organisation, my roles and regions, my second factor, my API token."""
+    """Who I am, my organisation, my roles and regions, my second factor, my API tokens."""
     user: User = request.user  # type: ignore[assignment]
+    token_form = ApiTokenForm()
+    new_token: str | None = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        verified = bool(getattr(user, "is_verified", lambda: False)())
+        if action == "api_token":
+            token_form = ApiTokenForm(request.POST)
+            if requires_second_factor(user) and not verified:
+                token_form.add_error(None, MSG_TOKEN_SECOND_FACTOR)
+            elif token_form.is_valid():
+                try:
+                    _token, new_token = services.api_token_create(
+                        actor=user, name=token_form.cleaned_data["name"]
+                    )
+                    token_form = ApiTokenForm()
+                except (ValueError, services.TokenNotAllowed) as exc:
+                    token_form.add_error(None, str(exc))
+        elif action == "revoke_token":
+            if services.api_token_revoke(actor=user, token_key=request.POST.get("token", "")):
+                messages.success(request, MSG_TOKEN_REVOKED)
+            return redirect("accounts:profile")
     assignments = user.role_assignments.select_related("role").prefetch_related("regions")
     context: dict[str, Any] = {
         "profile_user": user,
@@ -189,11 +238,13 @@ def profile_view(request: HttpRequest) -> HttpResponse:
         ],
         "role_codes": sorted(role_codes(user)),
         "language_form": LanguageForm(initial={"language": user.language}),
-        "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
-        "new_token": None,
+        "has_totp": Authenticator.objects.filter(user=user, confirmed=True).exists(),
+        "token_form": token_form,
+        "tokens": list(ApiToken.objects.filter(user=user).order_by("-created")),
+        "new_token": new_token,
+        "now": timezone.now(),
+        "api_token_days": settings.EGIDE_API_TOKEN_DAYS,
     }
-    if request.method == "POST" and request.POST.get("action") == "api_token":
-        context["new_token"] = services.api_token_regenerate(actor=user)
     return render(request, "accounts/profile.html", context)
 
 

@@ -6,16 +6,14 @@ interface marks them so. Loading is idempotent: running it twice changes nothing
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egide.accounts import roles
-from egide.accounts.models import Organisation, User
+from egide.accounts.models import Authenticator, Organisation, User
 from egide.accounts.services import organisation_upsert, user_upsert
 from egide.core.reference import ensure_reference_data
 
@@ -71,9 +69,9 @@ def _demo_totp_key(username: str) -> str:
     return hashlib.sha256(seed).hexdigest()[:40]
 
 
-def totp_secret_base32(device: TOTPDevice) -> str:
+def totp_secret_base32(device: Authenticator) -> str:
     """The base32 secret an authenticator application expects."""
-    return base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return device.secret_base32
 
 
 @transaction.atomic
@@ -118,7 +116,7 @@ def load_accounts() -> list[tuple[User, str | None]]:
             )
         secret = None
         if user.role_assignments.filter(role__reads_personal_data=True).exists():
-            device, _ = TOTPDevice.objects.get_or_create(
+            device, _ = Authenticator.objects.get_or_create(
                 user=user,
                 name="demo",
                 defaults={"key": _demo_totp_key(acct.username), "confirmed": True},

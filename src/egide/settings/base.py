@@ -21,11 +21,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_otp",
-    "django_otp.plugins.otp_totp",
     "axes",
     "csp",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "egide.core",
@@ -41,6 +40,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "egide.accounts.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "egide.audit.middleware.RequestContextMiddleware",
@@ -118,16 +118,28 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Lock-out: five failures for one username from one address lock it for 30 minutes.
+# Reverse proxies in front of Égide whose X-Forwarded-For is trusted (0: none, the peer is the
+# client). With N, the client is the N-th address from the right of X-Forwarded-For.
+EGIDE_TRUSTED_PROXY_COUNT = env.int("EGIDE_TRUSTED_PROXY_COUNT", default=0)
+
+# Lock-out, per username and per client address independently: five failures for one username
+# (from any address) lock that username; EGIDE_LOGIN_IP_FAILURE_LIMIT failures from one address
+# (any usernames) lock that address. Attempts during a lock-out do not extend it.
 AXES_FAILURE_LIMIT = env.int("EGIDE_LOGIN_FAILURE_LIMIT", default=5)
+EGIDE_LOGIN_IP_FAILURE_LIMIT = env.int("EGIDE_LOGIN_IP_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("EGIDE_LOGIN_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "egide.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "egide.accounts.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Égide"
 OTP_TOTP_THROTTLE_FACTOR = 1
+# Hours an enrolment code (given by an administrator to set up an authenticator) stays valid.
+EGIDE_ENROLMENT_CODE_HOURS = env.int("EGIDE_ENROLMENT_CODE_HOURS", default=72)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -160,16 +172,29 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "egide.accounts.api_auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "30/minute"},
 }
+# API tokens (django-rest-knox): stored as SHA-512 digests, a short prefix in clear, expiring.
+EGIDE_API_TOKEN_DAYS = env.int("EGIDE_API_TOKEN_DAYS", default=30)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(days=EGIDE_API_TOKEN_DAYS),
+    "TOKEN_PREFIX": "egide_",
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Égide API",
-    "DESCRIPTION": "Versioned REST API of Égide. Authenticate with 'Authorization: Token <key>'.",
+    "DESCRIPTION": (
+        "Versioned REST API of Égide. Authenticate with 'Authorization: Token <token>'; "
+        "tokens are created on the profile page, expire, and can be revoked there."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

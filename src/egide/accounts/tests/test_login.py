@@ -7,11 +7,10 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egide.accounts import roles
-from egide.accounts.models import User
+from egide.accounts.models import ApiToken, Authenticator, User
+from egide.accounts.services import enrolment_code_issue
 from egide.audit.models import AuditEvent
 from tests.personas import PASSWORD, make_user
 
@@ -19,8 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _code(user: User) -> str:
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    return Authenticator.objects.get(user=user, confirmed=True).current_code()
 
 
 def _password_step(client: Client, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
@@ -63,16 +61,18 @@ def test_login_analyst_without_device_logs_in_with_password_only(analyst: User) 
 
 def test_login_role_needing_totp_without_device_must_enrol(labe_org) -> None:  # type: ignore[no-untyped-def]
     user = make_user("new_worker", roles.CASE_WORKER, labe_org, totp=False)
+    _enrolment, enrolment_code = enrolment_code_issue(actor=None, user=user)
     client = Client()
     response = _password_step(client, user.username)
     assert response["Location"] == reverse("accounts:totp_enrol")
+    response = client.post(reverse("accounts:totp_enrol"), {"code": enrolment_code.lower()})
+    assert response.status_code == 302
     page = client.get(reverse("accounts:totp_enrol"))
     assert page.status_code == 200 and b"<svg" in page.content
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
-    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-    response = client.post(reverse("accounts:totp_enrol"), {"token": code})
+    device = Authenticator.objects.get(user=user, confirmed=False)
+    response = client.post(reverse("accounts:totp_enrol"), {"token": device.current_code()})
     assert response.status_code == 302
-    assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
+    assert Authenticator.objects.filter(user=user, confirmed=True).count() == 1
     assert client.get(reverse("core:home")).status_code == 200
 
 
@@ -142,8 +142,14 @@ def test_profile_creates_api_token_shown_once(
     client_as: Callable[[User], Client], caseworker: User
 ) -> None:
     client = client_as(caseworker)
-    response = client.post(reverse("accounts:profile"), {"action": "api_token"})
-    key = caseworker.auth_token.key
-    assert key in response.content.decode()
-    assert key not in client.get(reverse("accounts:profile")).content.decode()
+    response = client.post(
+        reverse("accounts:profile"), {"action": "api_token", "name": "Tablette du bureau"}
+    )
+    token = ApiToken.objects.get(user=caseworker)
+    page = response.content.decode()
+    secret = page.split('<code class="secret">')[1].split("</code>")[0]
+    assert secret.startswith(token.token_key) and len(secret) > 60
+    again = client.get(reverse("accounts:profile")).content.decode()
+    assert secret not in again
+    assert "Tablette du bureau" in again and token.token_key in again
     assert AuditEvent.objects.filter(action="account.api_token_created", actor=caseworker).exists()

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from egide.accounts.models import User
+from egide.accounts.services import api_token_create
 
 pytestmark = pytest.mark.django_db
 
 
 def test_api_me_with_token_returns_account_and_roles(caseworker: User) -> None:
-    token = Token.objects.create(user=caseworker)
+    _token, secret = api_token_create(actor=caseworker, name="test")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
     response = client.get("/api/v1/me/")
     assert response.status_code == 200
     assert response.json()["username"] == caseworker.username

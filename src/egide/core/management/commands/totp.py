@@ -6,8 +6,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from egide.accounts.models import Authenticator
 
 REFUSED = "egide totp is a development helper; these settings (EGIDE_DEV_TOOLS off) refuse it."
 
@@ -21,10 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.EGIDE_DEV_TOOLS:
             raise CommandError(REFUSED)
-        device = TOTPDevice.objects.filter(
+        device = Authenticator.objects.filter(
             user__username=options["username"], confirmed=True
         ).first()
         if device is None:
             raise CommandError(f"No confirmed authenticator for {options['username']!r}.")
-        code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
-        self.stdout.write(f"{code:0{device.digits}d}")
+        self.stdout.write(device.current_code())
