@@ -24,7 +24,7 @@ from knox.models import AuthToken as KnoxAuthToken
 
 from egide.accounts import services
 from egide.accounts.models import Organisation, Role, RoleAssignment, User
-from egide.core.admin_site import AuditedModelAdmin
+from egide.core.admin_site import AdministratorInline, AuditedModelAdmin
 
 # Fields that grant privileges outside Égide's roles: never editable in the web admin.
 PRIVILEGE_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
@@ -35,7 +35,7 @@ for _model in (Group, KnoxAuthToken):
         admin.site.unregister(_model)
 
 
-class RoleAssignmentInline(admin.TabularInline):  # type: ignore[type-arg]
+class RoleAssignmentInline(AdministratorInline):
     model = RoleAssignment
     extra = 0
     filter_horizontal = ["regions"]
@@ -69,10 +69,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):  # type: ignore[misc]
         (_("Organisation"), {"fields": ("organisation", "is_fictitious")}),
     )
     readonly_fields = ["is_superuser", "last_login", "date_joined"]
-
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        kwargs["exclude"] = [*(kwargs.get("exclude") or []), *PRIVILEGE_FIELDS]
-        return super().get_form(request, obj, **kwargs)
+    exclude = PRIVILEGE_FIELDS
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_change_permission(request, obj) and not _acts_on_superuser(request, obj)

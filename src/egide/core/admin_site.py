@@ -123,3 +123,20 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         for obj in queryset:
             audit_record(actor=request.user, action="admin.deleted", obj=obj)
         super().delete_queryset(request, queryset)
+
+
+class AdministratorInline(admin.TabularInline):  # type: ignore[type-arg]
+    """An inline editable by verified administrators (Égide's roles, not Django permissions);
+    its rows are audited by the parent's :class:`AuditedModelAdmin`."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_use_admin(request.user)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_use_admin(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_use_admin(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_use_admin(request.user)
