@@ -11,10 +11,10 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.oath import TOTP
 from knox.models import AbstractAuthToken
-from django.utils.translation import gettext_lazy as _
 
 from egide.accounts.roles import ROLE_CHOICES, role_label
 from egide.core.fields import EncryptedTextField

@@ -219,7 +219,7 @@ def enrolment_code_find(*, user: User, code: str) -> EnrolmentCode | None:
 @transaction.atomic
 def authenticator_start(*, user: User) -> Authenticator:
     """Return the user's pending (unconfirmed) authenticator, creating it if needed."""
-    device = Authenticator.objects.filter(user=user, confirmed=False).first()
+    device: Authenticator | None = Authenticator.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = Authenticator.objects.create(user=user, name="authenticator", confirmed=False)
         audit_record(
@@ -254,9 +254,7 @@ def user_password_changed(*, actor: User | None, user: User, usable: bool = True
     """After a password was set for *user* by someone else (admin reset): revoke the user's
     tokens and audit, in the transaction of the change."""
     api_tokens_revoke_all(actor=actor, user=user, reason="password_reset")
-    audit_record(
-        actor=actor, action="account.password_reset", obj=user, details={"usable": usable}
-    )
+    audit_record(actor=actor, action="account.password_reset", obj=user, details={"usable": usable})
 
 
 @transaction.atomic

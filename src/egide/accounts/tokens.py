@@ -23,7 +23,7 @@ def may_hold_api_token(user: Any) -> bool:
     if requires_second_factor(user):
         from egide.accounts.models import Authenticator
 
-        return Authenticator.objects.filter(user=user, confirmed=True).exists()
+        return bool(Authenticator.objects.filter(user=user, confirmed=True).exists())
     return True
 
 

@@ -181,7 +181,7 @@ REST_FRAMEWORK = {
 }
 # API tokens (django-rest-knox): stored as SHA-512 digests, a short prefix in clear, expiring.
 EGIDE_API_TOKEN_DAYS = env.int("EGIDE_API_TOKEN_DAYS", default=30)
-KNOX_TOKEN_MODEL = "accounts.ApiToken"
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model name, not a secret
 REST_KNOX = {
     "TOKEN_MODEL": KNOX_TOKEN_MODEL,
     "TOKEN_TTL": timedelta(days=EGIDE_API_TOKEN_DAYS),

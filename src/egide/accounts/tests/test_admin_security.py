@@ -113,7 +113,11 @@ def test_admin_password_reset_is_audited_and_revokes_tokens(
     client = client_as(administrator)
     response = client.post(
         reverse("admin:auth_user_password_change", args=[caseworker.pk]),
-        {"usable_password": "true", "password1": "Nouveau-mot-2026-x", "password2": "Nouveau-mot-2026-x"},
+        {
+            "usable_password": "true",
+            "password1": "Nouveau-mot-2026-x",
+            "password2": "Nouveau-mot-2026-x",
+        },
     )
     assert response.status_code == 302, _errors(response)
     caseworker.refresh_from_db()

@@ -84,9 +84,7 @@ def test_client_address_behind_trusted_proxies() -> None:
 @override_settings(EGIDE_TRUSTED_PROXY_COUNT=1)
 def test_behind_a_proxy_lockout_and_audit_use_the_forwarded_address(analyst: User) -> None:
     for _ in range(3):
-        _login(
-            Client(), "quelquun", "mauvais-mot", "10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.5"
-        )
+        _login(Client(), "quelquun", "mauvais-mot", "10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.5")
     event = AuditEvent.objects.filter(action="auth.login_failed").latest("id")
     assert event.ip_address == "203.0.113.5"
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.5"}
@@ -94,9 +92,7 @@ def test_behind_a_proxy_lockout_and_audit_use_the_forwarded_address(analyst: Use
         Client(), analyst.username, PASSWORD, "10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.6"
     )
     assert _logged_in(response)
-    assert AuditEvent.objects.filter(action="auth.login").latest("id").ip_address == (
-        "203.0.113.6"
-    )
+    assert AuditEvent.objects.filter(action="auth.login").latest("id").ip_address == ("203.0.113.6")
 
 
 # --- item 10: TOTP seeds encrypted at rest --------------------------------------------------

@@ -133,9 +133,7 @@ def test_profile_token_for_role_without_totp(analyst: User) -> None:
 def test_openapi_describes_the_token_scheme(caseworker: User) -> None:
     client = APIClient()
     client.force_authenticate(caseworker)
-    schema = client.get(
-        "/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
-    ).json()
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     scheme = schema["components"]["securitySchemes"]["apiToken"]
     assert scheme["in"] == "header" and scheme["name"] == "Authorization"
     assert {"apiToken": []} in schema["paths"]["/api/v1/me/"]["get"]["security"]
