@@ -209,3 +209,36 @@ def test_admin_add_page_title_reads_correctly_in_french(
     assert "Ajout d’utilisateur" in page
     page = client_as(administrator).get(reverse("admin:accounts_role_add")).content.decode()
     assert "Ajout de rôle" in page
+
+
+def test_admin_adds_an_account_audited_without_privileges(
+    client_as: Callable[[User], Client], administrator: User, labe_org: Organisation
+) -> None:
+    response = client_as(administrator).post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "ousmane.toure",
+            "usable_password": "true",
+            "password1": "Premier-mot-2026-x",
+            "password2": "Premier-mot-2026-x",
+            "first_name": "Ousmane",
+            "last_name": "Touré",
+            "email": "ousmane.toure@demo.egide.invalid",
+            "language": "fr",
+            "organisation": str(labe_org.pk),
+            "is_fictitious": "on",
+            "is_superuser": "on",
+            "is_staff": "on",
+            "role_assignments-TOTAL_FORMS": "0",
+            "role_assignments-INITIAL_FORMS": "0",
+            "role_assignments-MIN_NUM_FORMS": "0",
+            "role_assignments-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, _errors(response)
+    created = User.objects.get(username="ousmane.toure")
+    assert created.last_name == "Touré" and created.organisation == labe_org
+    assert not created.is_superuser and not created.is_staff
+    assert AuditEvent.objects.filter(
+        action="admin.added", object_id=str(created.pk), actor=administrator
+    ).exists()
