@@ -33,3 +33,8 @@ class Command(BaseCommand):
         for user, secret in accounts:
             label = ", ".join(role_label(c) for c in sorted(role_codes(user)))
             self.stdout.write(f"{user.username:<14} {label:<32} {secret or '(not required)'}")
+        self.stdout.write(
+            "A new account sets up its authenticator with a one-time code from an administrator: "
+            "admin > accounts > 'Issue an authenticator enrolment code', or "
+            "'egide enrolment_code <username>'."
+        )
