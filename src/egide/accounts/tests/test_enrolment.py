@@ -105,3 +105,24 @@ def test_enrolment_code_command_prints_a_code(newcomer: User) -> None:
     client = Client()
     _password_step(client, newcomer)
     assert _enrol(client, newcomer, code) == 302
+
+
+def test_demo_accounts_keep_their_printed_secret_and_log_in(reference_data: None) -> None:
+    import base64
+
+    from django_otp.oath import totp
+
+    from egide.core.demo import DEMO_PASSWORD, load_accounts
+
+    accounts = dict((user.username, secret) for user, secret in load_accounts())
+    secret = accounts["travailleur"]
+    assert secret is not None and accounts["analyste"] is None
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    out = StringIO()
+    call_command("totp", "travailleur", stdout=out)
+    assert out.getvalue().strip() == f"{totp(key):06d}"
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": "travailleur", "password": DEMO_PASSWORD})
+    response = client.post(reverse("accounts:login_otp"), {"token": f"{totp(key):06d}"})
+    assert response.status_code == 302
+    assert client.get(reverse("core:home")).status_code == 200
