@@ -152,4 +152,17 @@ class OrganisationAdmin(AuditedModelAdmin):
 
 @admin.register(Role)
 class RoleAdmin(AuditedModelAdmin):
+    """Read-only: what a role may do, and whether it needs a second factor, is decided in code
+    (``egide.accounts.roles``); switching ``reads_personal_data`` off in the admin would drop the
+    second factor of every holder."""
+
     list_display = ["code", "reads_personal_data"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -207,8 +207,24 @@ def test_admin_add_page_title_reads_correctly_in_french(
     page = client_as(administrator).get(reverse("admin:accounts_user_add")).content.decode()
     assert "Ajout de utilisateur" not in page
     assert "Ajout d’utilisateur" in page
-    page = client_as(administrator).get(reverse("admin:accounts_role_add")).content.decode()
-    assert "Ajout de rôle" in page
+    page = client_as(administrator).get(reverse("admin:core_region_add")).content.decode()
+    assert "Ajout de région" in page
+    page = client_as(administrator).get(reverse("admin:accounts_organisation_add")).content
+    assert "Ajout d’organisation" in page.decode()
+
+
+def test_admin_cannot_switch_off_the_second_factor_of_a_role(
+    client_as: Callable[[User], Client], administrator: User
+) -> None:
+    from egide.accounts.models import Role
+
+    role = Role.objects.get(code=roles.CASE_WORKER)
+    response = client_as(administrator).post(
+        reverse("admin:accounts_role_change", args=[role.pk]), {"code": role.code}
+    )
+    assert response.status_code == 403
+    role.refresh_from_db()
+    assert role.reads_personal_data
 
 
 def test_admin_adds_an_account_audited_without_privileges(
