@@ -29,7 +29,9 @@ def seal_now(django_capture_on_commit_callbacks: Any) -> Callable[[], int]:
 @pytest.fixture
 def events() -> Callable[[int], list[AuditEvent]]:
     def make(n: int) -> list[AuditEvent]:
-        return [audit_record(actor=None, action=f"test.event{i}", details={"i": i}) for i in range(n)]
+        return [
+            audit_record(actor=None, action=f"test.event{i}", details={"i": i}) for i in range(n)
+        ]
 
     return make
 
@@ -39,10 +41,16 @@ def _as_owner() -> Iterator[CursorWrapper]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The table's owner can switch the append-only trigger off; the chain must still tell.
-            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_append_only")
+            # (The deferred foreign-key checks of the inserted events run first, as at commit.)
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_append_only"
+            )
         yield cursor
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_auditevent_append_only")
+            cursor.execute(
+                "ALTER TABLE audit_auditevent ENABLE TRIGGER audit_auditevent_append_only"
+            )
 
 
 @pytest.fixture
