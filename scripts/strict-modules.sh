@@ -4,5 +4,6 @@ cd "$(dirname "$0")/.." || exit 1
 find src/egide -type f \( -name 'rules.py' -o -name 'services.py' -o -name 'selectors.py' \
   -o -name 'permissions.py' -o -name 'crypto.py' -o -name 'chain.py' -o -path '*/rules/*.py' \
   -o -path '*/screening/catalogue.py' -o -path '*/screening/contract.py' \
-  -o -path '*/training/scoring.py' -o -path '*/training/curriculum.py' -o -path '*/cases/names.py' \) \
+  -o -path '*/audit/sealer.py' -o -path '*/audit/checkpoints.py' -o -path '*/audit/keys.py' \
+  -o -path '*/audit/verification.py' -o -path '*/training/scoring.py' -o -path '*/training/curriculum.py' -o -path '*/cases/names.py' \) \
   -not -path '*/tests/*' | sort

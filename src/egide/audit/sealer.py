@@ -12,6 +12,7 @@ commit the checkpoint is appended to EGIDE_AUDIT_CHECKPOINT_FILE and posted to t
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -75,7 +76,9 @@ def chain_end() -> tuple[int, str]:
         .values_list("seal_seq", "seal_hash")
         .first()
     )
-    return (int(last[0]), last[1]) if last else (0, chain.GENESIS_HASH)
+    if last is None or last[0] is None:
+        return 0, chain.GENESIS_HASH
+    return int(last[0]), last[1]
 
 
 def _guard(seq: int) -> None:
@@ -173,7 +176,7 @@ def seal() -> int:
     while True:
         sealed, checkpoint = _seal_some(key)
         if checkpoint is not None:
-            transaction.on_commit(lambda cp=checkpoint: publish_checkpoint(cp))
+            transaction.on_commit(partial(publish_checkpoint, checkpoint))
         total += sealed
         if sealed < PER_TRANSACTION:
             return total

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from egide.audit.models import AuditCheckpoint, AuditEvent
@@ -49,16 +49,15 @@ class SealStatus:
     """How far the sealer has got: events waiting for their seal, and the last checkpoint."""
 
     unsealed: int
+    stale: int
     oldest_unsealed: datetime | None
     alarm_minutes: int
     last_checkpoint: AuditCheckpoint | None
 
     @property
     def alarm(self) -> bool:
-        """True when an event has waited longer than the configured minutes for its seal."""
-        if self.oldest_unsealed is None:
-            return False
-        return timezone.now() - self.oldest_unsealed > timedelta(minutes=self.alarm_minutes)
+        """True when events have waited longer than the configured minutes for their seal."""
+        return self.stale > 0
 
 
 def audit_unsealed_count() -> int:
@@ -67,13 +66,18 @@ def audit_unsealed_count() -> int:
 
 
 def audit_seal_status() -> SealStatus:
-    """The sealer's progress, for the audit page (two indexed queries)."""
+    """The sealer's progress, for the audit page (two queries, on the unsealed index)."""
+    minutes = settings.EGIDE_AUDIT_UNSEALED_ALARM_MINUTES
+    cutoff = timezone.now() - timedelta(minutes=minutes)
     unsealed = AuditEvent.objects.filter(seal_seq__isnull=True).aggregate(
-        count=Count("id"), oldest=Min("created_at")
+        count=Count("id"),
+        stale=Count("id", filter=Q(created_at__lt=cutoff)),
+        oldest=Min("created_at"),
     )
     return SealStatus(
         unsealed=unsealed["count"],
+        stale=unsealed["stale"],
         oldest_unsealed=unsealed["oldest"],
-        alarm_minutes=settings.EGIDE_AUDIT_UNSEALED_ALARM_MINUTES,
+        alarm_minutes=minutes,
         last_checkpoint=AuditCheckpoint.objects.order_by("-tree_size", "-id").first(),
     )

@@ -56,4 +56,4 @@ def audit_verify() -> tuple[int, str | None]:
     The first finding is None when the trail is intact; `audit_verify_report` gives them all.
     """
     report: VerifyReport = audit_verify_report()
-    return report.chain.sealed, (str(report.findings[0]) if report.findings else None)
+    return report.walked.sealed, (str(report.findings[0]) if report.findings else None)

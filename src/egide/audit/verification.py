@@ -21,7 +21,7 @@ class VerifyReport:
     """Everything `egide audit verify` found, tampering findings first."""
 
     checkpoint_file: Path
-    chain: chain.ChainReport
+    walked: chain.ChainReport
     checkpoints: list[chain.TrustedCheckpoint] = field(default_factory=list)
     findings: list[chain.Finding] = field(default_factory=list)
     unsealed: int = 0
@@ -91,7 +91,7 @@ def audit_verify_report() -> VerifyReport:
     unsealed = AuditEvent.objects.filter(seal_seq__isnull=True)
     return VerifyReport(
         checkpoint_file=path,
-        chain=walked,
+        walked=walked,
         checkpoints=trusted,
         findings=findings,
         unsealed=unsealed.count(),

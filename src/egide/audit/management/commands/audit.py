@@ -48,7 +48,7 @@ class Command(BaseCommand):
 
     def _verify(self) -> None:
         report = audit_verify_report()
-        sealed = report.chain
+        sealed = report.walked
         for finding in report.findings:
             self.stderr.write(str(finding))
         if report.unsealed:
