@@ -110,10 +110,33 @@ def _guard(seq: int) -> None:
             raise SealRefusedError(SEAL_REFUSED.format(reason=reason, path=path))
 
 
+def _write_seals(updates: list[tuple[int, str, int]]) -> None:
+    """Set (position, hash) on each event id; the only UPDATE of the trail, once per event."""
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # one statement per batch
+            cursor.execute(
+                f"UPDATE {table} AS e SET seal_seq = v.seq, seal_hash = v.hash "  # noqa: S608 - table name from the model
+                "FROM unnest(%s::bigint[], %s::varchar[], %s::bigint[]) AS v(seq, hash, id) "
+                "WHERE e.id = v.id AND e.seal_seq IS NULL",
+                [[u[0] for u in updates], [u[1] for u in updates], [u[2] for u in updates]],
+            )
+            written = cursor.rowcount
+        else:
+            written = 0
+            for seq, hash_, event_id in updates:
+                cursor.execute(
+                    f"UPDATE {table} SET seal_seq = %s, seal_hash = %s "  # noqa: S608 - table name from the model
+                    "WHERE id = %s AND seal_seq IS NULL",
+                    [seq, hash_, event_id],
+                )
+                written += cursor.rowcount
+    if written != len(updates):  # rolls the whole seal back
+        raise RuntimeError(f"audit seal wrote {written} of {len(updates)} events; nothing sealed")
+
+
 def _seal_some(key: bytes) -> tuple[int, Checkpoint | None]:
     """One transaction: seal up to PER_TRANSACTION events and sign a checkpoint for them."""
-    table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    sql = f"UPDATE {table} SET seal_seq = %s, seal_hash = %s WHERE id = %s AND seal_seq IS NULL"  # noqa: S608 - table name from the model
     with transaction.atomic():
         _take_seal_lock()
         seq, head = chain_end()
@@ -132,8 +155,7 @@ def _seal_some(key: bytes) -> tuple[int, Checkpoint | None]:
                 seq += 1
                 head = chain.link_hash(key, head, seq, hashed_content(row))
                 updates.append((seq, head, row["id"]))
-            with connection.cursor() as cursor:
-                cursor.executemany(sql, updates)
+            _write_seals(updates)
             sealed += len(rows)
         if not sealed:
             return 0, None

@@ -11,12 +11,18 @@ from django.db import migrations, models
 
 SEAL_ONCE = """
 CREATE OR REPLACE FUNCTION egide_audit_append_only() RETURNS trigger AS $$
+DECLARE
+  unsealed audit_auditevent;
 BEGIN
   IF TG_OP = 'UPDATE' AND OLD.seal_seq IS NULL AND NEW.seal_seq IS NOT NULL
-     AND NEW.seal_hash <> ''
-     AND (to_jsonb(NEW) - 'seal_seq' - 'seal_hash') = (to_jsonb(OLD) - 'seal_seq' - 'seal_hash')
-  THEN
-    RETURN NEW;  -- the sealer sets the seal of an unsealed event, once, and nothing else
+     AND NEW.seal_hash <> '' THEN
+    -- The sealer sets the seal of an unsealed event, once; every other column stays as it was.
+    unsealed := NEW;
+    unsealed.seal_seq := OLD.seal_seq;
+    unsealed.seal_hash := OLD.seal_hash;
+    IF unsealed IS NOT DISTINCT FROM OLD THEN
+      RETURN NEW;
+    END IF;
   END IF;
   RAISE EXCEPTION 'The audit trail is append-only: % refused on audit_auditevent', TG_OP
     USING ERRCODE = 'insufficient_privilege';
