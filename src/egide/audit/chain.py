@@ -138,6 +138,7 @@ def verify_chain(
     missing: list[int] = []
     altered: list[tuple[int, int]] = []  # (position, event id)
     chain_known = True  # False once a position is missing: later heads cannot be recomputed
+    unmatched: list[TrustedCheckpoint] = []
     for link in links:
         report.sealed += 1
         if link.seq != expected_seq:
@@ -154,14 +155,7 @@ def verify_chain(
                 if computed == cp.head:
                     report.checkpoints_matched += 1
                 else:
-                    report.findings.append(
-                        Finding(
-                            REWRITING,
-                            f"the chain recomputed with the key up to position {link.seq} does "
-                            f"not match the signed checkpoint of {cp.time} ({cp.source}): "
-                            "events were changed or their hashes recomputed",
-                        )
-                    )
+                    unmatched.append(cp)
         stored_prev = link.stored_hash
         expected_seq = link.seq + 1
     report.tree_size = expected_seq - 1
@@ -182,6 +176,16 @@ def verify_chain(
                 f"{len(altered)} event(s) do not match their keyed hash, first event "
                 f"{first_id} at position {first_seq} (positions {_ranges([s for s, _ in altered])}"
                 "): their content was changed, or their hashes recomputed without the key",
+            )
+        )
+    if unmatched:
+        first = unmatched[0]
+        report.findings.append(
+            Finding(
+                REWRITING,
+                f"the chain recomputed with the key does not match {len(unmatched)} signed "
+                f"checkpoint(s), the first at position {first.tree_size} (checkpoint of "
+                f"{first.time}, {first.source}): events were changed or their hashes recomputed",
             )
         )
     if checkpoints:

@@ -103,7 +103,7 @@ def test_verify_reports_edited_event_rechained_without_the_key(
     assert f"7 event(s) do not match their keyed hash, first event {target.id} at position 4" in (
         report
     )
-    assert "does not match the signed checkpoint" in report
+    assert "does not match 1 signed checkpoint(s), the first at position 10" in report
 
 
 def test_verify_reports_edited_event_alone(
