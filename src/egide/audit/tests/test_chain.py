@@ -51,7 +51,7 @@ def test_chain_verify_names_altered_event() -> None:
     links[2] = chain.Link(3, 103, links[2].stored_hash, {**links[2].content, "action": "forged"})
     report = chain.verify_chain(links, KEY, [_checkpoint(_links(5), 5)])
     assert _kinds(report) == {chain.REWRITING}
-    assert "first event 103 at position 3" in str(report.findings[-1])
+    assert "first event 103 at position 3" in str(report.findings[0])
 
 
 def test_chain_verify_sees_a_chain_recomputed_without_the_key() -> None:
