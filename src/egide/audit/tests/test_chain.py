@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from egide.audit import chain
 
 KEY = b"test-key-for-the-chain-0123456789abcdef"
@@ -79,3 +82,21 @@ def test_chain_verify_without_checkpoints_still_checks_each_link() -> None:
     links = _links(3)
     assert chain.verify_chain(links, KEY, []).findings == []
     assert chain.verify_chain(links, b"wrong key", []).findings[0].kind == chain.REWRITING
+
+
+@given(n=st.integers(min_value=1, max_value=30), data=st.data())
+@settings(max_examples=60, deadline=None)
+def test_chain_any_removal_or_edit_is_found(n: int, data: st.DataObject) -> None:
+    links = _links(n)
+    checkpoints = [_checkpoint(links, n)]
+    assert chain.verify_chain(links, KEY, checkpoints).findings == []
+    removed = data.draw(st.sets(st.integers(min_value=0, max_value=n - 1), min_size=1))
+    kept = [link for i, link in enumerate(links) if i not in removed]
+    assert chain.verify_chain(kept, KEY, checkpoints).findings != []
+    edited = data.draw(st.integers(min_value=0, max_value=n - 1))
+    forged = list(links)
+    forged[edited] = chain.Link(
+        edited + 1, 100 + edited + 1, links[edited].stored_hash, {"id": 0, "action": "forged"}
+    )
+    kinds = {f.kind for f in chain.verify_chain(forged, KEY, checkpoints).findings}
+    assert chain.REWRITING in kinds
