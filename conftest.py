@@ -74,3 +74,11 @@ def client_as() -> Callable[[User], Client]:
         return login_verified(Client(), user)
 
     return factory
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_per_test(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test writes audit checkpoints to its own file: the database is reset between tests,
+    a shared checkpoint file would not be (and would then rightly report truncation)."""
+    directory = tmp_path_factory.mktemp("audit-checkpoints", numbered=True)
+    settings.EGIDE_AUDIT_CHECKPOINT_FILE = str(directory / "checkpoints.jsonl")

@@ -6,3 +6,6 @@ class AuditConfig(AppConfig):
     name = "egide.audit"
     label = "audit"
     verbose_name = _("Audit trail")
+
+    def ready(self) -> None:
+        from egide.audit import checks  # noqa: F401 - registers the system checks

@@ -1,7 +1,26 @@
-"""The append-only, hash-chained audit trail."""
+"""The append-only audit trail, sealed into a keyed hash chain after commit.
+
+Design (Certificate Transparency's model, RFC 6962/9162, with a keyed hash chain instead of a
+Merkle tree because only holders of the key verify it anyway):
+
+- Writing an event is a plain INSERT (`audit_record`): no lock, no read of the previous event, so
+  an audited action never waits for another transaction, however long.
+- One sealer (`egide.audit.sealer.seal`, run as a periodic job or `egide audit seal`) takes the
+  only lock of the design — the row of `AuditSealState`, for the seal alone — and gives each
+  committed unsealed event, in id order, its position `seal_seq` in the chain and its keyed hash
+  `seal_hash` (HMAC with EGIDE_AUDIT_KEY, never stored in the database). Positions follow the order
+  of sealing, not of ids: an event committed late by a long transaction is sealed at the end.
+- The seal is written into the event's own row, once: the PostgreSQL trigger refuses DELETE and
+  every UPDATE except the one that sets `seal_seq` and `seal_hash` on an unsealed row, leaving
+  every other column as it was. A separate table of seals would need an anti-join over the whole
+  trail to find unsealed events; here a partial index over `seal_seq IS NULL` finds them at once.
+- After each seal, a checkpoint (tree size, head, time) signed with Ed25519 is written outside the
+  database (`checkpoints.py`) and kept here too (`AuditCheckpoint`, for the audit page only).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -47,8 +66,8 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
-    prev_hash = models.CharField(_("previous hash"), max_length=64)
-    hash = models.CharField(_("hash"), max_length=64, unique=True)
+    seal_seq = models.BigIntegerField(_("position in the sealed chain"), null=True, unique=True)
+    seal_hash = models.CharField(_("sealed hash"), max_length=64, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -56,7 +75,12 @@ class AuditEvent(models.Model):
         ordering = ["-id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(
+                fields=["id"], condition=models.Q(seal_seq__isnull=True), name="audit_unsealed_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} {self.actor_username}"
@@ -71,15 +95,82 @@ class AuditEvent(models.Model):
 
     def hashed_content(self) -> dict[str, Any]:
         """The fields covered by the hash, in their canonical (JSON-able) form."""
-        return {
-            "created_at": self.created_at.isoformat(),
-            "actor_id": self.actor_id,
-            "actor_username": self.actor_username,
-            "organisation_id": self.organisation_id,
-            "action": self.action,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "ip_address": self.ip_address,
-            "request_id": self.request_id,
-            "details": self.details,
-        }
+        return hashed_content({name: getattr(self, name) for name in HASHED_COLUMNS})
+
+
+# The columns covered by the keyed hash (actor_id is the column of `actor`).
+HASHED_COLUMNS = (
+    "id",
+    "created_at",
+    "actor_id",
+    "actor_username",
+    "organisation_id",
+    "action",
+    "object_type",
+    "object_id",
+    "ip_address",
+    "request_id",
+    "details",
+)
+
+
+def hashed_content(values: dict[str, Any]) -> dict[str, Any]:
+    """The hashed fields of an event read with `.values(*HASHED_COLUMNS)`, JSON-able."""
+    return {**values, "created_at": values["created_at"].isoformat()}
+
+
+class AuditSealState(models.Model):
+    """The single row the sealer locks while it seals, so that one sealer runs at a time."""
+
+    last_run_at = models.DateTimeField(_("last seal"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit seal state")
+        verbose_name_plural = _("audit seal state")
+
+    def __str__(self) -> str:
+        return f"sealed {self.last_run_at}"
+
+
+class AuditCheckpointQuerySet(models.QuerySet["AuditCheckpoint"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(APPEND_ONLY)
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError(APPEND_ONLY)
+
+
+class AuditCheckpoint(models.Model):
+    """The database's copy of a signed checkpoint, for display; verification uses the file's."""
+
+    tree_size = models.BigIntegerField(_("tree size"))
+    head = models.CharField(_("head hash"), max_length=64)
+    signed_at = models.CharField(_("signed at"), max_length=40)
+    key_id = models.CharField(_("key id"), max_length=32)
+    signature = models.CharField(_("signature"), max_length=128)
+
+    objects = AuditCheckpointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-tree_size", "-id"]
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+
+    def __str__(self) -> str:
+        return f"{self.tree_size} @ {self.signed_at}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(APPEND_ONLY)
+
+    @property
+    def signed_time(self) -> datetime | None:
+        """The signed time as a datetime, for display."""
+        try:
+            return datetime.fromisoformat(self.signed_at)
+        except ValueError:
+            return None

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Count, Min, Q, QuerySet
+from django.utils import timezone
 
-from egide.audit.models import AuditEvent
+from egide.audit.models import AuditCheckpoint, AuditEvent
 
 
 def audit_events_filtered(
@@ -39,3 +42,42 @@ def audit_events_filtered(
 def audit_filter_summary(filters: dict[str, Any]) -> dict[str, str]:
     """The non-empty filters, as text, for the audit entry of a search of the trail."""
     return {k: str(v) for k, v in filters.items() if v}
+
+
+@dataclass(frozen=True)
+class SealStatus:
+    """How far the sealer has got: events waiting for their seal, and the last checkpoint."""
+
+    unsealed: int
+    stale: int
+    oldest_unsealed: datetime | None
+    alarm_minutes: int
+    last_checkpoint: AuditCheckpoint | None
+
+    @property
+    def alarm(self) -> bool:
+        """True when events have waited longer than the configured minutes for their seal."""
+        return self.stale > 0
+
+
+def audit_unsealed_count() -> int:
+    """Events committed but not yet sealed into the chain."""
+    return AuditEvent.objects.filter(seal_seq__isnull=True).count()
+
+
+def audit_seal_status() -> SealStatus:
+    """The sealer's progress, for the audit page (two queries, on the unsealed index)."""
+    minutes = settings.EGIDE_AUDIT_UNSEALED_ALARM_MINUTES
+    cutoff = timezone.now() - timedelta(minutes=minutes)
+    unsealed = AuditEvent.objects.filter(seal_seq__isnull=True).aggregate(
+        count=Count("id"),
+        stale=Count("id", filter=Q(created_at__lt=cutoff)),
+        oldest=Min("created_at"),
+    )
+    return SealStatus(
+        unsealed=unsealed["count"],
+        stale=unsealed["stale"],
+        oldest_unsealed=unsealed["oldest"],
+        alarm_minutes=minutes,
+        last_checkpoint=AuditCheckpoint.objects.order_by("-tree_size", "-id").first(),
+    )

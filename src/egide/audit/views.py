@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from egide.audit.forms import AuditFilterForm
 from egide.audit.permissions import can_view_audit_trail
-from egide.audit.selectors import audit_events_filtered, audit_filter_summary
+from egide.audit.selectors import audit_events_filtered, audit_filter_summary, audit_seal_status
 from egide.audit.services import audit_record
 
 
@@ -28,5 +28,12 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(
-        request, "audit/list.html", {"form": form, "page": page, "query": query.urlencode()}
+        request,
+        "audit/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "seal": audit_seal_status(),
+        },
     )

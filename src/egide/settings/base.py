@@ -212,6 +212,16 @@ SPECTACULAR_SETTINGS = {
 EGIDE_FIELD_KEYS: list[str] = env.list("EGIDE_FIELD_KEYS", default=[])
 # Key for the keyed blind indexes used to search encrypted values without decrypting them.
 EGIDE_BLIND_INDEX_KEY = env.str("EGIDE_BLIND_INDEX_KEY", default="")
+# Audit trail: HMAC key of the sealed chain and Ed25519 key of its checkpoints (never stored in the
+# database; required in production), where checkpoints go outside the database, and the alarm.
+EGIDE_AUDIT_KEY = env.str("EGIDE_AUDIT_KEY", default="")
+EGIDE_AUDIT_SIGNING_KEY = env.str("EGIDE_AUDIT_SIGNING_KEY", default="")
+EGIDE_AUDIT_CHECKPOINT_FILE = env.str(
+    "EGIDE_AUDIT_CHECKPOINT_FILE", default=str(VAR_DIR / "audit_checkpoints.jsonl")
+)
+EGIDE_AUDIT_WITNESS_URL = env.str("EGIDE_AUDIT_WITNESS_URL", default="")
+EGIDE_AUDIT_WITNESS_TIMEOUT = env.float("EGIDE_AUDIT_WITNESS_TIMEOUT", default=5.0)
+EGIDE_AUDIT_UNSEALED_ALARM_MINUTES = env.int("EGIDE_AUDIT_UNSEALED_ALARM_MINUTES", default=5)
 # Deadlines of the national referral mechanism, in hours, by urgency (configurable).
 EGIDE_ALERT_DEADLINE_HOURS = {
     "immediate": env.int("EGIDE_ALERT_HOURS_IMMEDIATE", default=2),

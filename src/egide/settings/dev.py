@@ -14,6 +14,12 @@ EGIDE_FIELD_KEYS = env.list("EGIDE_FIELD_KEYS", default=[]) or [
 EGIDE_BLIND_INDEX_KEY = env.str("EGIDE_BLIND_INDEX_KEY", default="") or local_secret(
     VAR_DIR / "blind_index_key", "secret"
 )
+EGIDE_AUDIT_KEY = env.str("EGIDE_AUDIT_KEY", default="") or local_secret(
+    VAR_DIR / "audit_key", "secret"
+)
+EGIDE_AUDIT_SIGNING_KEY = env.str("EGIDE_AUDIT_SIGNING_KEY", default="") or local_secret(
+    VAR_DIR / "audit_signing_key", "ed25519"
+)
 EGIDE_DEV_TOOLS = True
 EGIDE_DEMO_BANNER = True
 

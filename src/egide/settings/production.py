@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from egide.audit.keys import audit_keys_validate
 from egide.settings.base import *  # noqa: F403
 from egide.settings.env import env, require
 
@@ -25,3 +26,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# The audit trail's keys: required, and refused when malformed or weak.
+EGIDE_AUDIT_KEY = require("EGIDE_AUDIT_KEY")
+EGIDE_AUDIT_SIGNING_KEY = require("EGIDE_AUDIT_SIGNING_KEY")
+audit_keys_validate(EGIDE_AUDIT_KEY, EGIDE_AUDIT_SIGNING_KEY)

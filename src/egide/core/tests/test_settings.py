@@ -17,6 +17,8 @@ PROD_ENV = {
     "EGIDE_FIELD_KEYS": Fernet.generate_key().decode("ascii"),
     "EGIDE_BLIND_INDEX_KEY": "blind-index-key-for-the-deploy-check",
     "DATABASE_URL": "sqlite:////tmp/egide-deploy-check.sqlite3",
+    "EGIDE_AUDIT_KEY": "audit-hmac-key-for-the-deploy-check-0123456789abcdef",
+    "EGIDE_AUDIT_SIGNING_KEY": "JDxha9wLMBL4sNyXrStA2++al1t/aOshx9UF1EPK4Us=",
 }
 
 
