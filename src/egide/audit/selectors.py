@@ -27,7 +27,12 @@ def audit_events_filtered(
     if action:
         qs = qs.filter(action__startswith=action)
     if actor:
-        qs = qs.filter(actor_username__iexact=actor)
+        # Failed logins keep what was typed only as a keyed hash: search by its digest too.
+        from egide.accounts.services import typed_username_digest
+
+        qs = qs.filter(
+            Q(actor_username__iexact=actor) | Q(actor_username=typed_username_digest(actor))
+        )
     if object_type:
         qs = qs.filter(object_type=object_type)
     if object_id:

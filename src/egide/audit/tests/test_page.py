@@ -50,3 +50,14 @@ def test_audit_page_shows_last_checkpoint_and_no_alarm_when_sealed(
     assert 'role="alert"' not in page
     assert "Dernier point de contrôle signé : 3 événements scellés" in page
     assert "1 événement attend son scellement." in page
+
+
+@pytest.mark.django_db
+def test_audit_search_by_actor_finds_failed_logins_stored_as_digest(reference_data: None) -> None:
+    from egide.accounts.services import login_failed
+    from egide.audit.selectors import audit_events_filtered
+
+    login_failed(username="fbangoura", reason="password")
+    found = audit_events_filtered(actor="fbangoura")
+    assert [e.action for e in found] == ["auth.login_failed"]
+    assert "fbangoura" not in found[0].actor_username
