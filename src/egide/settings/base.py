@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "egide.screening",
     "egide.training",
     "egide.outreach",
+    "egide.policy",
     "egide.api",
 ]
 
