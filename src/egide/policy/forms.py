@@ -44,7 +44,9 @@ class AssessmentForm(forms.Form):
     status = forms.ChoiceField(label=_("Assessment"), choices=Assessment.Status.choices)
     provisions = forms.ModelMultipleChoiceField(
         label=_("National provisions that answer it"),
-        queryset=Provision.objects.filter(instrument__kind="national").select_related("instrument"),
+        queryset=Provision.objects.filter(
+            instrument__kind__in=["national", "bilateral"]
+        ).select_related("instrument"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -42,7 +42,7 @@ UNKNOWN_DIMENSION = _("Choose one of the seven dimensions.")
 UNKNOWN_PURPOSE = _("Choose an exploitation purpose of the screening catalogue.")
 UNKNOWN_STATUS = _("Unknown assessment.")
 MOVE_REFUSED = _("A tracker item cannot go from “%(from)s” to “%(to)s”.")
-NOT_NATIONAL = _("Only national provisions can answer an element.")
+NOT_NATIONAL = _("Only national provisions or agreements Guinea signed can answer an element.")
 EMPTY_TEXT = _("This field cannot be empty.")
 NO_CONFIRMING_SOURCE = _("Name the source that confirms this item.")
 PERIOD_ORDER = _("The period cannot end before it starts.")
@@ -116,7 +116,7 @@ def assessment_record(
         raise PolicyError("status", UNKNOWN_STATUS)
     evidence = _require("evidence", evidence)
     reasoning = _require("reasoning", reasoning)
-    if any(p.instrument.kind != "national" for p in provisions):
+    if any(p.instrument.kind not in {"national", "bilateral"} for p in provisions):
         raise PolicyError("provisions", NOT_NATIONAL)
     assessment, created = Assessment.objects.update_or_create(
         review=review,
