@@ -68,7 +68,11 @@ def _marked(html: str, text: str) -> bool:
 @pytest.mark.django_db
 def test_unverified_items_are_shown_with_their_mark(analyst: Any, client_as: Any) -> None:
     with translation.override("fr"):
-        html = client_as(analyst).get("/policy/instruments/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        html = (
+            client_as(analyst)
+            .get("/policy/instruments/", HTTP_ACCEPT_LANGUAGE="fr")
+            .content.decode()
+        )
     unverified = Provision.objects.filter(verification="unverified")
     assert unverified.count() >= 5
     for p in unverified:
