@@ -69,8 +69,8 @@ def workshop_summary(workshop: Workshop) -> dict[str, Any]:
 
 def heatmap_svg(rows: Sequence[tuple[Analysis, dict[str, int | None]]]) -> SafeString:
     """Localities × dimensions as an SVG drawn on the server (no script; scales to the screen)."""
-    label_w, cell, head = 110, 36, 70
-    width = label_w + cell * len(rules.DIMENSIONS)
+    label_w, cell, head = 96, 40, 84
+    width = label_w + cell * len(rules.DIMENSIONS) + 56  # room for the slanted last label
     height = head + cell * max(len(rows), 1)
     parts = [
         format_html(
@@ -85,7 +85,7 @@ def heatmap_svg(rows: Sequence[tuple[Analysis, dict[str, int | None]]]) -> SafeS
         x = label_w + c * cell + cell // 2
         parts.append(
             format_html(
-                '<text x="{}" y="{}" font-size="10" transform="rotate(-45 {} {})" '
+                '<text x="{}" y="{}" font-size="12" transform="rotate(-45 {} {})" '
                 'text-anchor="start">{}</text>',
                 x - 4,
                 head - 6,
@@ -98,7 +98,7 @@ def heatmap_svg(rows: Sequence[tuple[Analysis, dict[str, int | None]]]) -> SafeS
         y = head + r * cell
         parts.append(
             format_html(
-                '<text x="0" y="{}" font-size="11">{}</text>',
+                '<text x="0" y="{}" font-size="13">{}</text>',
                 y + cell // 2 + 4,
                 str(analysis.locality),
             )
@@ -111,7 +111,7 @@ def heatmap_svg(rows: Sequence[tuple[Analysis, dict[str, int | None]]]) -> SafeS
                 format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#ffffff">'
                     "<title>{} — {}: {}</title></rect>"
-                    '<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="{}">{}</text>',
+                    '<text x="{}" y="{}" font-size="14" text-anchor="middle" fill="{}">{}</text>',
                     x,
                     y,
                     cell,

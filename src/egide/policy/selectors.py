@@ -138,20 +138,23 @@ class BoardRow:
     total: int
 
 
+_OVERDUE = "overdue_count"
+
+
 def institution_board(today: date | None = None) -> list[BoardRow]:
     """For each institution, its tracker items by status and how many are overdue."""
     day = today or timezone.localdate()
     annotations: dict[str, Any] = {
         s: Count("items", filter=Q(items__status=s)) for s in rules.STATUSES
     }
-    annotations["overdue"] = Count(
+    annotations[_OVERDUE] = Count(
         "items",
         filter=Q(items__status__in=rules.OPEN_STATUSES, items__deadline__lt=day),
     )
     rows = []
     for inst in Institution.objects.annotate(**annotations):
         counts = {s: getattr(inst, s) for s in rules.STATUSES}
-        rows.append(BoardRow(inst, counts, inst.overdue, sum(counts.values())))
+        rows.append(BoardRow(inst, counts, getattr(inst, _OVERDUE), sum(counts.values())))
     return rows
 
 

@@ -154,7 +154,7 @@ def test_deadline_before_the_recommendation_is_refused(
 ) -> None:
     response = _recommend(analyst_client, review, "2023-11-19")
     assert response.status_code == 400
-    assert "L'échéance ne peut pas précéder" in html.unescape(response.content.decode())
+    assert "L’échéance ne peut pas précéder" in html.unescape(response.content.decode())
     assert not TrackerItem.objects.exists()
 
 

@@ -161,7 +161,7 @@ def test_labe_analysis_end_to_end(
     page = fr(analyst_client, f"/policy/analyses/{labe.pk}/").content.decode()
     # Ranked: 5×4×3 = 60 first, then 3×2×5 = 30; the formula is on the page.
     assert page.index("5 × 4 × 3 = 60") < page.index("3 × 2 × 5 = 30")
-    assert "gravité × probabilité de l'insécurité visée × faisabilité" in html.unescape(page)
+    assert "gravité × probabilité de l’insécurité visée × faisabilité" in html.unescape(page)
     assert "Mendicité forcée" in page
     assert labe_org.name in html.unescape(page)
     # The measures are in the one tracker with the recommendations.
@@ -190,7 +190,7 @@ def test_evidence_panel_hides_small_counts(
             alert_raise(
                 actor=ambassador,
                 region=Region.objects.get(code="GN-L"),
-                seen_on=date.today(),
+                seen_on=timezone.localdate(),
                 person_description="enfant (fictif)",
                 what_was_seen="mendicité (fictif)",
                 urgency="urgent",
