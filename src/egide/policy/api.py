@@ -47,7 +47,11 @@ class InstrumentList(APIView):
 
     permission_classes = [CanReadPolicy]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="Legal instruments")
+    @extend_schema(
+        responses={200: OpenApiTypes.OBJECT},
+        summary="Legal instruments",
+        operation_id="policy_instruments_list",
+    )
     def get(self, request: Request) -> Response:
         data = []
         for i in Instrument.objects.prefetch_related("provisions"):
@@ -85,7 +89,11 @@ class ReviewList(APIView):
 
     permission_classes = [CanReadPolicy]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="Framework reviews")
+    @extend_schema(
+        responses={200: OpenApiTypes.OBJECT},
+        summary="Framework reviews",
+        operation_id="policy_reviews_list",
+    )
     def get(self, request: Request) -> Response:
         return Response(
             [
@@ -105,7 +113,11 @@ class ReviewDetail(APIView):
 
     permission_classes = [CanReadPolicy]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="A review's matrix")
+    @extend_schema(
+        responses={200: OpenApiTypes.OBJECT},
+        summary="A review's matrix",
+        operation_id="policy_review_detail",
+    )
     def get(self, request: Request, pk: int) -> Response:
         review = Review.objects.filter(pk=pk).first()
         if review is None:
@@ -149,6 +161,7 @@ class TrackerList(APIView):
         ],
         responses={200: OpenApiTypes.OBJECT},
         summary="Recommendations and measures",
+        operation_id="policy_tracker_list",
     )
     def get(self, request: Request) -> Response:
         status = request.query_params.get("status", "")
@@ -188,6 +201,7 @@ class AnalysisList(APIView):
         parameters=[OpenApiParameter("region", str)],
         responses={200: OpenApiTypes.OBJECT},
         summary="Human security heat map",
+        operation_id="policy_analyses_list",
     )
     def get(self, request: Request) -> Response:
         region = request.query_params.get("region", "")
@@ -212,7 +226,11 @@ class AnalysisDetail(APIView):
 
     permission_classes = [CanReadPolicy]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="A human security analysis")
+    @extend_schema(
+        responses={200: OpenApiTypes.OBJECT},
+        summary="A human security analysis",
+        operation_id="policy_analysis_detail",
+    )
     def get(self, request: Request, pk: int) -> Response:
         analysis = Analysis.objects.select_related("locality__region").filter(pk=pk).first()
         if analysis is None:
@@ -277,6 +295,7 @@ class InsecurityCreate(APIView):
         request=InsecuritySerializer,
         responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
         summary="Add an insecurity",
+        operation_id="policy_insecurity_create",
     )
     def post(self, request: Request, pk: int) -> Response:
         analysis = Analysis.objects.filter(pk=pk).first()

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from egide.policy import rules
@@ -17,6 +18,11 @@ VERIFICATION_CHOICES = [
     ("secondary", _("secondary source")),
     ("unverified", _("to be verified")),
 ]
+
+
+def _in_language(fr: str, en: str) -> str:
+    """The French text, or the English one when the active language is English."""
+    return en if (get_language() or "fr").startswith("en") and en else fr
 
 
 class Sourced(models.Model):
@@ -86,6 +92,10 @@ class Instrument(Sourced):
         return self.short
 
     @property
+    def title(self) -> str:
+        return _in_language(self.title_fr, self.title_en)
+
+    @property
     def guinea_to_verify(self) -> bool:
         return self.guinea_verification == "unverified" and self.confirmed_at is None
 
@@ -108,6 +118,10 @@ class Provision(Sourced):
 
     def __str__(self) -> str:
         return f"{self.instrument.short}, art. {self.article}"
+
+    @property
+    def summary(self) -> str:
+        return _in_language(self.summary_fr, self.summary_en)
 
 
 class Element(models.Model):
@@ -133,7 +147,11 @@ class Element(models.Model):
         verbose_name_plural = _("framework elements")
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.name_fr}"
+        return f"{self.number}. {self.name}"
+
+    @property
+    def name(self) -> str:
+        return _in_language(self.name_fr, self.name_en)
 
 
 class ElementFact(Sourced):
@@ -152,6 +170,10 @@ class ElementFact(Sourced):
 
     def __str__(self) -> str:
         return self.text_fr[:60]
+
+    @property
+    def text(self) -> str:
+        return _in_language(self.text_fr, self.text_en)
 
 
 class Institution(Sourced):
@@ -174,6 +196,10 @@ class Institution(Sourced):
 
     def __str__(self) -> str:
         return self.acronym
+
+    @property
+    def mandate(self) -> str:
+        return _in_language(self.mandate_fr, self.mandate_en)
 
 
 class Review(models.Model):

@@ -248,7 +248,7 @@ def review_xlsx(matrix: selectors.Matrix, method: Any) -> bytes:
         rows.append(
             [
                 row.element.number,
-                row.element.name_fr,
+                row.element.name,
                 a.get_status_display() if a else _g("not assessed"),
                 "" if row.score is None else row.score,
                 "; ".join(str(p) for p in a.provisions.all()) if a else "",

@@ -389,3 +389,104 @@ def test_no_page_shows_a_name_from_cases(
         page = client.get(f"/policy/analyses/{labe.pk}/").content.decode()
         assert "Dossiers ouverts" in page or "Cases opened" in page
     assert Organisation.objects.exists()
+
+
+def test_follow_up_form_with_every_field(
+    analyst: Any, analyst_client: Client, policy_ref: None
+) -> None:
+    from egide.core.models import Prefecture
+
+    region = Region.objects.get(code="GN-L")
+    prefecture = (
+        Prefecture.objects.filter(region=region, name="Labé").first() or region.prefectures.first()
+    )
+    assert prefecture is not None
+    baseline = services.analysis_create(
+        actor=analyst,
+        region=region,
+        prefecture=prefecture,
+        boundary_version="ISO 3166-2:GN",
+        title="Préfecture de Labé 2023 (test)",
+        kind="baseline",
+        period_start=date(2023, 1, 1),
+        period_end=date(2023, 12, 31),
+    )
+    response = fr(
+        analyst_client,
+        "/policy/analyses/new/",
+        {
+            "region": "GN-L",
+            "prefecture": prefecture.pk,
+            "title": "Préfecture de Labé 2024 (test)",
+            "kind": "follow_up",
+            "baseline": baseline.pk,
+            "period_start": "2024-01-01",
+            "period_end": "2024-12-31",
+        },
+        post=True,
+    )
+    assert response.status_code == 302
+    follow = Analysis.objects.get(title="Préfecture de Labé 2024 (test)")
+    assert follow.baseline == baseline and follow.locality == baseline.locality
+    other = Region.objects.get(code="GN-K")
+    response = fr(
+        analyst_client,
+        "/policy/analyses/new/",
+        {
+            "region": other.code,
+            "prefecture": prefecture.pk,
+            "title": "Mauvaise préfecture",
+            "kind": "baseline",
+            "baseline": "",
+            "period_start": "2024-01-01",
+            "period_end": "2024-12-31",
+        },
+        post=True,
+    )
+    assert response.status_code == 400
+    assert not Analysis.objects.filter(title="Mauvaise préfecture").exists()
+
+
+def test_openapi_document_lists_the_policy_endpoints(
+    analyst_client: Client, policy_ref: None
+) -> None:
+    schema = analyst_client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").content.decode()
+    for path in (
+        "/api/v1/policy/instruments/",
+        "/api/v1/policy/reviews/{id}/",
+        "/api/v1/policy/analyses/{id}/insecurities/",
+    ):
+        assert path.replace("{id}", "{pk}") in schema or path in schema, path
+
+
+def test_pages_render_in_english(analyst: Any, analyst_client: Client, labe: Analysis) -> None:
+    analyst.language = "en"
+    analyst.save(update_fields=["language"])
+    page = analyst_client.get("/policy/instruments/")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Defines trafficking by an act, a means and an exploitative purpose" in body
+
+
+def test_demo_loads_once(policy_ref: None) -> None:
+    from egide.core.demo import load_accounts
+    from egide.policy.demo import load_policy
+    from egide.policy.models import Review, Workshop, WorkshopSeat
+
+    load_accounts()
+    load_policy()
+    counts = (Review.objects.count(), TrackerItem.objects.count(), Analysis.objects.count())
+    load_policy()
+    assert counts == (Review.objects.count(), TrackerItem.objects.count(), Analysis.objects.count())
+    assert WorkshopSeat.objects.filter(workshop=Workshop.objects.get(is_demo=True)).count() == 33
+    recs = TrackerItem.objects.filter(kind="recommendation", is_demo=True)
+    assert 13 <= recs.count() <= 17
+    assert len(set(recs.values_list("status", flat=True))) == 5
+    names = {str(a.locality) for a in Analysis.objects.filter(is_demo=True)}
+    assert {"Conakry", "Kankan", "Labé", "Mamou", "Nzérékoré"} <= names
+    assert all(
+        e.source
+        for a in Analysis.objects.all()
+        for i in a.insecurities.all()
+        for e in i.evidence.all()
+    )
