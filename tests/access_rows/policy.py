@@ -121,6 +121,8 @@ ROWS: dict[str, Row] = {
     "policy:instruments": Row(READ, denied_status=PAGE_DENIED),
     "policy:confirm": Row(EDIT, denied_status=PAGE_DENIED, setup=_confirm),
     "policy:compare": Row(READ, denied_status=PAGE_DENIED),
+    "policy:review_create": Row(EDIT, denied_status=PAGE_DENIED),
+    "policy:workshop_create": Row(EDIT, denied_status=PAGE_DENIED, setup=_review_pk),
     "policy:review": Row(READ, denied_status=PAGE_DENIED, setup=_review_pk),
     "policy:assess": Row(EDIT, denied_status=PAGE_DENIED, setup=_review_pk),
     "policy:recommendation_create": Row(EDIT, denied_status=PAGE_DENIED, setup=_review_pk),

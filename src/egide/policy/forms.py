@@ -22,6 +22,7 @@ from egide.policy.models import (
     TrackerItem,
     Workshop,
 )
+from egide.training.models import TrainingSession
 
 DATE = forms.DateInput(attrs={"type": "date"})
 SCALE = forms.NumberInput(attrs={"min": rules.SCALE_MIN, "max": rules.SCALE_MAX})
@@ -91,6 +92,27 @@ class ProgressForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=TrackerItem.Status.choices)
     note = forms.CharField(label=_("Progress note"), widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.CharField(label=_("Evidence"), required=False, max_length=400)
+
+
+class ReviewForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    held_on = forms.DateField(label=_("Date"), widget=DATE)
+
+
+class WorkshopForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    session = forms.ModelChoiceField(
+        label=_("Training record with the participants and attendance"),
+        queryset=TrainingSession.objects.filter(kind="workshop", validation_workshop=None),
+        required=False,
+        help_text=_(
+            "People and attendance are kept once, in the training records: register the "
+            "participants there."
+        ),
+    )
 
 
 class CompareForm(forms.Form):

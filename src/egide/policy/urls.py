@@ -8,7 +8,9 @@ urlpatterns = [
     path("", views.home_view, name="home"),
     path("instruments/", views.instruments_view, name="instruments"),
     path("confirm/<str:kind>/<int:pk>/", views.confirm_view, name="confirm"),
+    path("reviews/new/", views.review_create_view, name="review_create"),
     path("reviews/compare/", views.compare_view, name="compare"),
+    path("reviews/<int:pk>/workshop/new/", views.workshop_create_view, name="workshop_create"),
     path("reviews/<int:pk>/", views.review_view, name="review"),
     path("reviews/<int:pk>/assess/", views.assess_view, name="assess"),
     path(

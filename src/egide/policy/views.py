@@ -32,7 +32,9 @@ from egide.policy.forms import (
     ProgressForm,
     RecommendationForm,
     RegionFilterForm,
+    ReviewForm,
     ValidateForm,
+    WorkshopForm,
 )
 from egide.policy.labels import DIMENSION_LABELS
 from egide.policy.models import (
@@ -112,6 +114,44 @@ def home_view(request: HttpRequest) -> HttpResponse:
         request,
         "policy/home.html",
         {"reviews": reviews, "can_edit": can_edit_policy(request.user)},
+    )
+
+
+def review_create_view(request: HttpRequest) -> HttpResponse:
+    _edit(request)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.review_create(actor=request.user, **form.cleaned_data)
+        except services.PolicyError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, SAVED)
+            return redirect("policy:review", pk=review.pk)
+    return _form_page(request, form, _("New review"), _("Create the review"), "policy:home")
+
+
+def workshop_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _edit(request)
+    review = get_object_or_404(Review, pk=pk)
+    form = WorkshopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workshop = services.workshop_create(
+                actor=request.user, review=review, **form.cleaned_data
+            )
+        except services.PolicyError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, SAVED)
+            return redirect("policy:workshop", pk=workshop.pk)
+    return _form_page(
+        request,
+        form,
+        _("Validation workshop"),
+        _("Save"),
+        review.get_absolute_url(),
+        subtitle=review.title,
     )
 
 

@@ -337,3 +337,49 @@ def test_scores_match_the_rules(analyst: Any, review: Review) -> None:
     matrix = selectors.review_matrix(review)
     assert matrix.overall is None and matrix.assessed == 0
     assert rules.overall_score([]) is None
+
+
+def test_review_and_workshop_forms_with_every_field(
+    coordinator: Any, client_as: Any, policy_ref: None
+) -> None:
+    from egide.training import services as training
+
+    client = client_as(coordinator)
+    response = fr(
+        client,
+        "/policy/reviews/new/",
+        {"title": "Revue 2025 (test)", "year": "2025", "held_on": "2025-10-01"},
+        post=True,
+    )
+    assert response.status_code == 302
+    review = Review.objects.get(title="Revue 2025 (test)")
+    session = training.session_create(
+        actor=coordinator,
+        kind="workshop",
+        modules=["M4"],
+        title="Validation 2025 (test)",
+        start_date=date(2025, 11, 3),
+        end_date=date(2025, 11, 4),
+    )
+    response = fr(
+        client,
+        f"/policy/reviews/{review.pk}/workshop/new/",
+        {
+            "title": "Atelier de validation 2025 (test)",
+            "held_on": "2025-11-03",
+            "venue": "Conakry (fictif)",
+            "session": session.pk,
+        },
+        post=True,
+    )
+    assert response.status_code == 302
+    w = Workshop.objects.get(review=review)
+    assert w.session == session and w.venue == "Conakry (fictif)"
+    response = fr(
+        client,
+        "/policy/reviews/new/",
+        {"title": " ", "year": "2025", "held_on": "2025-10-01"},
+        post=True,
+    )
+    assert response.status_code == 400
+    assert Review.objects.count() == 1
