@@ -41,6 +41,8 @@ def test_analyst_follows_a_recommendation_to_the_report(
     page = _phone(browser)
     login(page, base, "nene.toure")
 
+    page.goto(f"{base}/policy/institutions/cnltppa/")
+    assert page.get_by_test_id("board-in_progress").inner_text() == "0"
     page.get_by_role("link", name="Cadre juridique et sécurité humaine").first.click()
     page.get_by_role("link", name="Revue 2023").click()
     assert page.get_by_test_id("score-penalties").inner_text() == "—"

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from egide.core.models import Region
 from egide.policy import rules, selectors, services
-from egide.policy.models import Analysis, Institution, Instrument, Review
+from egide.policy.models import Analysis, Element, Institution, Instrument, Review
 from egide.policy.permissions import can_edit_policy, can_read_policy
 
 UNKNOWN = "Unknown value: %(value)s."
@@ -150,7 +150,7 @@ class ReviewDetail(APIView):
 
 
 class TrackerList(APIView):
-    """The follow-up tracker; filters `status` and `institution` (code)."""
+    """The follow-up tracker; filters `status`, `institution` and `element` (codes)."""
 
     permission_classes = [CanReadPolicy]
 
@@ -158,6 +158,7 @@ class TrackerList(APIView):
         parameters=[
             OpenApiParameter("status", str, enum=list(rules.STATUSES)),
             OpenApiParameter("institution", str),
+            OpenApiParameter("element", str),
         ],
         responses={200: OpenApiTypes.OBJECT},
         summary="Recommendations and measures",
@@ -173,6 +174,12 @@ class TrackerList(APIView):
             institution = Institution.objects.filter(code=code).first()
             if institution is None:
                 return _bad("institution", UNKNOWN % {"value": code})
+        element_code = request.query_params.get("element", "")
+        items = selectors.tracker_items(status=status, institution=institution)
+        if element_code:
+            if not Element.objects.filter(code=element_code).exists():
+                return _bad("element", UNKNOWN % {"value": element_code})
+            items = items.filter(elements__code=element_code)
         return Response(
             [
                 {
@@ -187,7 +194,7 @@ class TrackerList(APIView):
                     "elements": [e.code for e in i.elements.all()],
                     "analysis": i.analysis_id,
                 }
-                for i in selectors.tracker_items(status=status, institution=institution)
+                for i in items
             ]
         )
 

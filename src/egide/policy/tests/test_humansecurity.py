@@ -329,6 +329,9 @@ def test_api_refuses_bad_input_with_the_field_named(analyst_client: Client, labe
     assert r.status_code == 400 and "status" in r.json()["errors"]
     r = analyst_client.get("/api/v1/policy/tracker/", {"institution": "nope"})
     assert r.status_code == 400 and "institution" in r.json()["errors"]
+    r = analyst_client.get("/api/v1/policy/tracker/", {"element": "nope"})
+    assert r.status_code == 400 and "element" in r.json()["errors"]
+    assert analyst_client.get("/api/v1/policy/tracker/", {"element": "penalties"}).json() == []
     r = analyst_client.post(url, {**body, "severity": 3}, content_type="application/json")
     assert r.status_code == 201
     detail = analyst_client.get(f"/api/v1/policy/analyses/{labe.pk}/").json()
