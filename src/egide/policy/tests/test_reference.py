@@ -134,3 +134,22 @@ def test_reference_loading_is_idempotent_and_keeps_confirmations(analyst: Any) -
     )
     p.refresh_from_db()
     assert p.confirmed_source == "UNTC (test)"
+
+
+@pytest.mark.django_db
+def test_a_confirmed_fact_loses_its_mark_on_the_matrix(analyst: Any, client_as: Any) -> None:
+    from egide.policy.models import Review
+
+    review = Review.objects.create(title="Revue test", year=2023, held_on="2023-11-01")
+    fact = ElementFact.objects.filter(verification="unverified").first()
+    assert fact is not None
+    client = client_as(analyst)
+    url = f"/policy/reviews/{review.pk}/"
+    assert f"/policy/confirm/fact/{fact.pk}/" in client.get(url).content.decode()
+    response = client.post(
+        f"/policy/confirm/fact/{fact.pk}/", {"source": "Journal officiel (test)"}
+    )
+    assert response.status_code == 302
+    html = client.get(url).content.decode()
+    at = html.index(escape(fact.text_fr[:40]))
+    assert 'data-testid="to-verify"' not in html[at : at + len(fact.text_fr) + 200]
