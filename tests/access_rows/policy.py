@@ -128,6 +128,7 @@ ROWS: dict[str, Row] = {
     "policy:recommendation_create": Row(EDIT, denied_status=PAGE_DENIED, setup=_review_pk),
     "policy:review_report": Row(READ, denied_status=PAGE_DENIED, setup=_review_report),
     "policy:workshop": Row(READ, denied_status=PAGE_DENIED, setup=_workshop),
+    "policy:workshop_seat": Row(EDIT, denied_status=PAGE_DENIED, setup=_workshop),
     "policy:tracker": Row(READ, denied_status=PAGE_DENIED),
     "policy:item": Row(READ, denied_status=PAGE_DENIED, setup=_item_pk),
     "policy:item_action": Row(EDIT, denied_status=PAGE_DENIED, setup=_item_action),

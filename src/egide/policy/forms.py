@@ -22,7 +22,7 @@ from egide.policy.models import (
     TrackerItem,
     Workshop,
 )
-from egide.training.models import TrainingSession
+from egide.training.models import Enrollment, TrainingSession
 
 DATE = forms.DateInput(attrs={"type": "date"})
 SCALE = forms.NumberInput(attrs={"min": rules.SCALE_MIN, "max": rules.SCALE_MAX})
@@ -113,6 +113,33 @@ class WorkshopForm(forms.Form):
             "participants there."
         ),
     )
+
+
+class SeatForm(forms.Form):
+    enrollment = forms.ModelChoiceField(label=_("Participant"), queryset=Enrollment.objects.none())
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Institution.objects.all(), required=False
+    )
+    organisation_name = forms.CharField(
+        label=_("Other organisation"), max_length=200, required=False
+    )
+    function = forms.CharField(label=_("Function"), max_length=120)
+
+    def __init__(self, *args: Any, workshop: Workshop, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["enrollment"]
+        field.queryset = Enrollment.objects.filter(  # type: ignore[attr-defined]
+            session_id=workshop.session_id
+        ).select_related("participant")
+        # Numbers, organisation and sex only: names stay in the training pages.
+        field.label_from_instance = lambda e: (
+            _("No. %(n)s — %(org)s (%(sex)s)")
+            % {  # type: ignore[attr-defined]
+                "n": e.pk,
+                "org": e.participant.organisation_name or "—",
+                "sex": e.participant.get_sex_display(),
+            }
+        )
 
 
 class CompareForm(forms.Form):

@@ -31,6 +31,7 @@ from egide.policy.models import (
     TrackerItem,
     TrackerUpdate,
     Workshop,
+    WorkshopSeat,
 )
 from egide.screening.catalogue import load_catalogue
 
@@ -44,6 +45,7 @@ UNKNOWN_STATUS = _("Unknown assessment.")
 MOVE_REFUSED = _("A tracker item cannot go from “%(from)s” to “%(to)s”.")
 NOT_NATIONAL = _("Only national provisions or agreements Guinea signed can answer an element.")
 EMPTY_TEXT = _("This field cannot be empty.")
+NOT_IN_WORKSHOP = _("This person is not registered in the workshop's training record.")
 NO_CONFIRMING_SOURCE = _("Name the source that confirms this item.")
 PERIOD_ORDER = _("The period cannot end before it starts.")
 PREFECTURE_REGION = _("This prefecture is not in the chosen region.")
@@ -345,6 +347,37 @@ def analysis_create(
     )
     audit_record(actor=actor, action="policy.analysis_created", obj=analysis)
     return analysis
+
+
+@transaction.atomic
+def workshop_seat_record(
+    *,
+    actor: Any,
+    workshop: Workshop,
+    enrollment: Any,
+    institution: Institution | None,
+    organisation_name: str,
+    function: str,
+) -> WorkshopSeat:
+    """Record what a workshop participant (a training enrollment) represented."""
+    if workshop.session_id is None or enrollment.session_id != workshop.session_id:
+        raise PolicyError("enrollment", NOT_IN_WORKSHOP)
+    seat, _created = WorkshopSeat.objects.update_or_create(
+        enrollment=enrollment,
+        defaults={
+            "workshop": workshop,
+            "institution": institution,
+            "organisation_name": organisation_name.strip(),
+            "function": _require("function", function),
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="policy.workshop_seat_recorded",
+        obj=workshop,
+        details={"enrollment": enrollment.pk},
+    )
+    return seat
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ urlpatterns = [
         name="review_report",
     ),
     path("workshops/<int:pk>/", views.workshop_view, name="workshop"),
+    path("workshops/<int:pk>/seats/", views.workshop_seat_view, name="workshop_seat"),
     path("tracker/", views.tracker_view, name="tracker"),
     path("tracker/<int:pk>/", views.item_view, name="item"),
     path("tracker/<int:pk>/<str:action>/", views.item_action_view, name="item_action"),

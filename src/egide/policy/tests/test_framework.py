@@ -383,3 +383,66 @@ def test_review_and_workshop_forms_with_every_field(
     )
     assert response.status_code == 400
     assert Review.objects.count() == 1
+
+
+def test_workshop_seat_form_with_every_field(
+    coordinator: Any, client_as: Any, review: Review
+) -> None:
+    from egide.policy.models import WorkshopSeat
+    from egide.training import services as training
+
+    session = training.session_create(
+        actor=coordinator,
+        kind="workshop",
+        modules=["M4"],
+        title="Validation (test)",
+        start_date=date(2023, 12, 5),
+        end_date=date(2023, 12, 5),
+    )
+    other = training.session_create(
+        actor=coordinator,
+        kind="workshop",
+        modules=["M4"],
+        title="Autre (test)",
+        start_date=date(2023, 12, 5),
+        end_date=date(2023, 12, 5),
+    )
+    w = services.workshop_create(
+        actor=coordinator,
+        review=review,
+        title="Atelier (test)",
+        held_on=date(2023, 12, 5),
+        session=session,
+    )
+    mine = training.participant_register(
+        actor=coordinator,
+        session=session,
+        full_name="Mariama Keïta",
+        sex="female",
+        age_band="25_59",
+        actor_type="cso",
+        organisation_name="ONG Espoir (fictive)",
+    )
+    stranger = training.participant_register(
+        actor=coordinator,
+        session=other,
+        full_name="Sékou Cissé",
+        sex="male",
+        age_band="25_59",
+        actor_type="cso",
+    )
+    client = client_as(coordinator)
+    page = client.get(f"/policy/workshops/{w.pk}/seats/").content.decode()
+    assert "Mariama" not in page and "ONG Espoir (fictive)" in page
+    data = {
+        "enrollment": mine.pk,
+        "institution": Institution.objects.get(code="ngo_network").pk,
+        "organisation_name": "ONG Espoir (fictive)",
+        "function": "coordinatrice",
+    }
+    assert fr(client, f"/policy/workshops/{w.pk}/seats/", data, post=True).status_code == 302
+    seat = WorkshopSeat.objects.get()
+    assert (seat.enrollment, seat.function) == (mine, "coordinatrice")
+    bad = {**data, "enrollment": stranger.pk}
+    assert fr(client, f"/policy/workshops/{w.pk}/seats/", bad, post=True).status_code == 400
+    assert WorkshopSeat.objects.count() == 1

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,7 @@ from egide.policy.forms import (
     ProgressForm,
     RecommendationForm,
     ReviewForm,
+    SeatForm,
     ValidateForm,
     WorkshopForm,
 )
@@ -387,7 +389,12 @@ def workshop_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "policy/workshop.html",
-        {"workshop": workshop, "summary": summary, "items": items},
+        {
+            "workshop": workshop,
+            "summary": summary,
+            "items": items,
+            "can_edit": can_edit_policy(request.user),
+        },
     )
 
 
@@ -402,3 +409,28 @@ def review_report_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     else:
         content = reports.review_xlsx(matrix, METHOD)
     return _export(request, review, fmt, content, f"revue-{review.year}")
+
+
+def workshop_seat_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the institution and function of a participant of the workshop's training record."""
+    _edit(request)
+    workshop = get_object_or_404(Workshop, pk=pk)
+    form = SeatForm(request.POST or None, workshop=workshop)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.workshop_seat_record(
+                actor=request.user, workshop=workshop, **form.cleaned_data
+            )
+        except services.PolicyError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, SAVED)
+            return redirect("policy:workshop", pk=workshop.pk)
+    return _form_page(
+        request,
+        form,
+        _("Who took part, for which institution"),
+        _("Save"),
+        reverse("policy:workshop", args=[workshop.pk]),
+        subtitle=workshop.title,
+    )
