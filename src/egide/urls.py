@@ -13,6 +13,7 @@ urlpatterns = [
     path("directory/", include("egide.directory.urls")),
     path("training/", include("egide.training.urls")),
     path("outreach/", include("egide.outreach.urls")),
+    path("policy/", include("egide.policy.urls")),
     path("api/v1/", include("egide.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from egide.api import views
 from egide.cases import api as cases_api
 from egide.outreach import views as outreach_views
+from egide.policy import api as policy_api
 from egide.screening import api as screening_api
 
 app_name = "api"
@@ -21,4 +22,5 @@ urlpatterns = [
     path("referrals/<int:pk>/answer/", cases_api.ReferralAnswer.as_view(), name="referral_answer"),
     path("services/", cases_api.ServiceList.as_view(), name="services"),
     path("reach/", outreach_views.ReachApi.as_view(), name="reach"),
+    *policy_api.urlpatterns,
 ]

@@ -17,6 +17,7 @@ from egide.outreach.permissions import (
     can_read_reach,
     can_record_dialogues,
 )
+from egide.policy.permissions import can_read_policy
 from egide.screening.permissions import can_screen
 from egide.training.permissions import can_read_curriculum, can_run_training
 
@@ -98,6 +99,13 @@ MODULES: list[Module] = [
         _("The programme's totals against its targets."),
         "outreach:reach",
         can_read_reach,
+    ),
+    Module(
+        "policy",
+        _("Legal framework and human security"),
+        _("Framework reviews, recommendations follow-up, human security by locality."),
+        "policy:home",
+        can_read_policy,
     ),
     Module(
         "directory",

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "egide.screening",
     "egide.training",
     "egide.outreach",
+    "egide.policy",
     "egide.api",
 ]
 

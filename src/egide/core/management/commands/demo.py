@@ -22,6 +22,9 @@ class Command(BaseCommand):
         from egide.training.demo import load_training
 
         load_training()
+        from egide.policy.demo import load_policy
+
+        load_policy()
         self.stdout.write("")
         self.stdout.write("Demo accounts (FICTITIOUS people and organisations)")
         self.stdout.write(f"Password for every account: {DEMO_PASSWORD}")
