@@ -36,6 +36,7 @@ class DialogueForm(forms.ModelForm):  # type: ignore[type-arg]
             "alerts",
         ]
         widgets = {"held_on": DATE, "alerts": forms.CheckboxSelectMultiple}
+        field_classes = {"held_on": BoundedDateField}
 
     def __init__(self, *args: Any, alerts: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
