@@ -86,9 +86,7 @@ def _run_operation(operation: Any, mode: Any, auth: dict[str, Any], failures: li
         nonlocal calls
         calls += 1
         try:
-            case.call_and_validate(
-                headers=auth["headers"], cookies=auth["cookies"], checks=CHECKS
-            )
+            case.call_and_validate(headers=auth["headers"], cookies=auth["cookies"], checks=CHECKS)
         except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - every operation runs
             failures.append(f"{operation.label} [{mode.value}]: {exc}"[:1500])
 

@@ -79,9 +79,7 @@ API_READS = sorted(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", API_READS)
-def test_api_reads_of_personal_data_are_audited(
-    name: str, persona: Callable[[str], User]
-) -> None:
+def test_api_reads_of_personal_data_are_audited(name: str, persona: Callable[[str], User]) -> None:
     row = MATRIX[name]
     _alert(persona)
     _referral(persona)
@@ -119,9 +117,7 @@ NO_STORE_ROWS = sorted(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", NO_STORE_ROWS)
-def test_every_page_and_api_answer_says_no_store(
-    name: str, persona: Callable[[str], User]
-) -> None:
+def test_every_page_and_api_answer_says_no_store(name: str, persona: Callable[[str], User]) -> None:
     row = MATRIX[name]
     kwargs = row.setup(persona) if row.setup else row.kwargs
     who = sorted(row.allowed)[0]

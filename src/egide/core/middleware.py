@@ -19,7 +19,6 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     JsonResponse,
-    JsonResponse,
 )
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
