@@ -12,12 +12,14 @@ schema. Valid-looking input that the API refuses with a documented 400 is not a 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 from django.test import Client
 from hypothesis import HealthCheck, Phase, given, settings
@@ -64,10 +66,18 @@ def api_auth(persona: Callable[[str], User], db: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def api_schema(api_auth: dict[str, Any]) -> Any:
+def api_schema(api_auth: dict[str, Any]) -> Iterator[Any]:
     loaded = schemathesis.openapi.from_dict(api_auth["document"])
     loaded.app = WSGIHandler()  # called in-process, as from_wsgi would
-    return loaded
+    # As Django's test client does: the test's transaction must outlive each request, so the
+    # handler must not close the database connection when a request starts or ends.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield loaded
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def _run_operation(operation: Any, mode: Any, auth: dict[str, Any], failures: list[str]) -> int:
