@@ -331,3 +331,19 @@ def test_trainers_see_only_their_area_unless_national(
     response = client_as(national).get(reverse("training:session", args=[labe_session.pk]))
     assert response.status_code == 200
     assert "Fatoumata Diallo 0" in response.content.decode()
+
+
+def test_demo_coordinator_is_national_and_sees_the_demo_sessions(reference_data: None) -> None:
+    from egide.core.demo import load_accounts
+    from egide.training.demo import load_training
+    from egide.training.permissions import sessions_visible_to
+
+    load_accounts()
+    load_training()
+    everything = TrainingSession.objects.count()
+    assert everything > 0
+    for username in ("coordination", "formateur"):
+        user = User.objects.get(username=username)
+        assert sessions_visible_to(user, TrainingSession.objects.all()).count() == everything
+    analyst = User.objects.get(username="analyste")
+    assert not sessions_visible_to(analyst, TrainingSession.objects.all()).exists()
