@@ -14,6 +14,10 @@ extra=(
   '*/audit/checkpoints.py'
   '*/audit/keys.py'
   '*/audit/verification.py'
+  '*/core/exports.py'
+  '*/core/limits.py'
+  '*/core/keys.py'
+  '*/core/jsonsafe.py'
 )
 paths=()
 for p in "${extra[@]}"; do paths+=(-o -path "$p"); done

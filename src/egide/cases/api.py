@@ -18,6 +18,7 @@ from egide.cases import services
 from egide.cases.models import URGENCY_CHOICES, Alert, Case
 from egide.cases.permissions import can_open_cases, can_raise_alert
 from egide.cases.selectors import alerts_for, cases_search, get_case_for_user_or_404
+from egide.core.limits import check_date
 from egide.core.models import Prefecture, Region
 from egide.directory.models import Service
 from egide.directory.selectors import services_search
@@ -66,6 +67,8 @@ class AlertSerializer(serializers.ModelSerializer[Alert]):
             "is_overdue",
         ]
         read_only_fields = ["id", "created_at", "status", "due_at"]
+        # Text limits come from the model (egide.core.limits): the same as the alert form's.
+        extra_kwargs = {"seen_on": {"validators": [check_date]}}
 
     def validate_seen_on(self, value: Any) -> Any:
         from django.utils import timezone
@@ -95,6 +98,14 @@ class AlertListCreate(generics.ListCreateAPIView[Alert]):
             actor=self.request.user, **serializer.validated_data
         )
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The list carries person descriptions: the read is audited (count only, no content)."""
+        response = super().list(request, *args, **kwargs)
+        audit_record(
+            actor=request.user, action="alert.listed_api", details={"count": len(response.data)}
+        )
+        return response
+
 
 class CaseSummarySerializer(serializers.ModelSerializer[Case]):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -119,11 +130,37 @@ class CaseDetailSerializer(CaseSummarySerializer):
         ]
 
 
+class CaseListQuery(serializers.Serializer[Any]):
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="A case code or a name."
+    )
+    status = serializers.ChoiceField(choices=Case.Status.choices, required=False)
+
+
 class CaseList(generics.ListAPIView[Case]):
-    """Cases the caller may see; `q` searches a code or a name (blind index)."""
+    """Cases the caller may see; `q` searches a code or a name (blind index; audited)."""
 
     permission_classes = [CanOpenCases]
     serializer_class = CaseSummarySerializer
+
+    @extend_schema(parameters=[CaseListQuery])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        query = CaseListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        response = self.list(request, *args, **kwargs)
+        q = query.validated_data.get("q", "")
+        if q.strip():
+            # Searching a name tells whether that person has a case: audited like the page.
+            audit_record(
+                actor=request.user,
+                action="case.searched",
+                details={
+                    "by": "code" if "GN-" in q.upper() else "name",
+                    "results": len(response.data),
+                    "channel": "api",
+                },
+            )
+        return response
 
     def get_queryset(self) -> Any:
         params = self.request.query_params

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egide.accounts.models import User
 from egide.cases.models import CASE_FLAGS, URGENCY_CHOICES, Case, Consent, Need, Note
+from egide.core.limits import BoundedDateField, text_limit
 from egide.core.models import Country, Prefecture, Region
 from egide.directory.needs import NEED_TYPES
 
@@ -26,7 +27,7 @@ class AlertForm(forms.Form):
     )
     locality = forms.CharField(label=_("Locality"), max_length=200, required=False)
     border_point = forms.CharField(label=_("Border point (if any)"), max_length=200, required=False)
-    seen_on = forms.DateField(label=_("Date seen"), widget=DATE)
+    seen_on = BoundedDateField(label=_("Date seen"), widget=DATE)
     urgency = forms.ChoiceField(
         label=_("Urgency"), choices=URGENCY_CHOICES, widget=forms.RadioSelect
     )
@@ -36,13 +37,15 @@ class AlertForm(forms.Form):
     person_description = forms.CharField(
         label=_("Who is concerned"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=1000,
+        max_length=text_limit("cases.Alert.person_description"),
         help_text=_(
             "As little identifying data as possible: for example 'girl of about 14, speaks Pular'."
         ),
     )
     what_was_seen = forms.CharField(
-        label=_("What was seen"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+        label=_("What was seen"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=text_limit("cases.Alert.what_was_seen"),
     )
 
     def clean_seen_on(self) -> Any:
@@ -118,7 +121,7 @@ class IdentityForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["nationality"].queryset = Country.objects.all()
-        self.fields["birth_date"] = forms.DateField(
+        self.fields["birth_date"] = BoundedDateField(
             label=_("Date of birth"), required=False, widget=DATE
         )
         if self.instance.birth_date:
@@ -165,7 +168,7 @@ class ConsentForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=Consent.Decision.choices)
     given_by = forms.ChoiceField(label=_("Decided by"), choices=Consent.GivenBy.choices)
     language = forms.CharField(label=_("Language in which it was explained"), max_length=40)
-    decided_on = forms.DateField(label=_("Date"), widget=DATE)
+    decided_on = BoundedDateField(label=_("Date"), widget=DATE)
     note = forms.CharField(
         label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -184,7 +187,7 @@ class NeedForm(forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), choices=Need.Priority.choices)
     action = forms.CharField(label=_("Action planned"), required=False, max_length=1000)
     responsible = forms.CharField(label=_("Who does it"), required=False, max_length=200)
-    due_on = forms.DateField(label=_("By when"), required=False, widget=DATE)
+    due_on = BoundedDateField(label=_("By when"), required=False, widget=DATE)
 
 
 class NoteForm(forms.Form):
@@ -199,7 +202,7 @@ class AttachmentForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    due_on = forms.DateField(label=_("Follow-up due on"), widget=DATE)
+    due_on = BoundedDateField(label=_("Follow-up due on"), widget=DATE)
     note = forms.CharField(label=_("Purpose"), required=False, max_length=500)
 
 
@@ -237,8 +240,8 @@ class CaseFilterForm(forms.Form):
     need = forms.ChoiceField(label=_("Need"), required=False, choices=[("", _("All")), *NEED_TYPES])
     child = forms.ChoiceField(label=_("Child"), required=False, choices=TRI)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    opened_from = forms.DateField(label=_("Opened from"), required=False, widget=DATE)
-    opened_to = forms.DateField(label=_("Opened until"), required=False, widget=DATE)
+    opened_from = BoundedDateField(label=_("Opened from"), required=False, widget=DATE)
+    opened_to = BoundedDateField(label=_("Opened until"), required=False, widget=DATE)
 
     def __init__(self, *args: Any, owners: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,6 +9,9 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Reference data")
 
+    def ready(self) -> None:
+        from egide.core import checks  # noqa: F401 - registers the deploy checks
+
 
 class EgideAdminConfig(admin_apps.AdminConfig):
     """The Django admin, open to verified administrators only."""

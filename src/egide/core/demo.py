@@ -40,6 +40,9 @@ ORGANISATIONS = [
 ]
 
 
+ALL_REGIONS = ("GN-B", "GN-C", "GN-D", "GN-F", "GN-K", "GN-L", "GN-M", "GN-N")
+
+
 @dataclass(frozen=True)
 class DemoAccount:
     username: str
@@ -52,7 +55,8 @@ class DemoAccount:
 
 ACCOUNTS = [
     DemoAccount("admin", "Mariama", "Camara", "BPO", roles.ADMINISTRATOR, ()),
-    DemoAccount("coordination", "Ibrahima", "Sow", "BPO", roles.COORDINATOR, ()),
+    # The programme's M&E coordinator acts nationally (every region): sees every session.
+    DemoAccount("coordination", "Ibrahima", "Sow", "BPO", roles.COORDINATOR, ALL_REGIONS),
     DemoAccount("superviseur", "Fatoumata", "Diallo", "ASL", roles.CASE_SUPERVISOR, ("GN-L",)),
     DemoAccount("travailleur", "Aïssatou", "Bah", "ASL", roles.CASE_WORKER, ("GN-L",)),
     DemoAccount("prestataire", "Mamadou", "Kouyaté", "CAEK", roles.SERVICE_PROVIDER, ("GN-K",)),

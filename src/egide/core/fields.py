@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core import validators
 from django.db import models
 from django.db.models.lookups import IsNull
 
 from egide.core import crypto
+from egide.core.limits import text_limit
 
 
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
@@ -18,6 +20,24 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     """
 
     description = "Encrypted text"
+
+    def contribute_to_class(
+        self, cls: type[models.Model], name: str, *args: Any, **kw: Any
+    ) -> None:
+        """Take the field's length limit from ``egide.core.limits`` (the one place it lives):
+        model validation, model forms and model serializers then all apply it."""
+        super().contribute_to_class(cls, name, *args, **kw)
+        limit = text_limit(f"{cls._meta.label}.{name}")
+        if limit is not None and self.max_length is None:
+            self.max_length = limit
+            self.validators.append(validators.MaxLengthValidator(limit))
+
+    def deconstruct(self) -> Any:
+        # The limit is not a database property (the column holds ciphertext): keep it out of
+        # migrations, so changing a limit needs none.
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("max_length", None)
+        return name, path, args, kwargs
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> str | None:
         if value is None or value == "":

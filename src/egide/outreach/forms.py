@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egide.accounts.models import Organisation
 from egide.cases.models import Alert
+from egide.core.limits import BoundedDateField, text_limit
 from egide.core.models import Prefecture, Region
 from egide.outreach.models import AUDIENCE_FIELDS, REACH_FIELDS, Ambassador, Dialogue, Team
 
@@ -35,6 +36,7 @@ class DialogueForm(forms.ModelForm):  # type: ignore[type-arg]
             "alerts",
         ]
         widgets = {"held_on": DATE, "alerts": forms.CheckboxSelectMultiple}
+        field_classes = {"held_on": BoundedDateField}
 
     def __init__(self, *args: Any, alerts: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,10 +65,12 @@ class DialogueForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class AmbassadorForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=text_limit("outreach.Ambassador.full_name")
+    )
     prefecture = forms.ModelChoiceField(label=_("Prefecture"), queryset=Prefecture.objects.all())
     languages = forms.CharField(label=_("Languages"), max_length=200, required=False)
-    appointed_on = forms.DateField(label=_("Appointed on"), widget=DATE)
+    appointed_on = BoundedDateField(label=_("Appointed on"), widget=DATE)
     organisation = forms.ModelChoiceField(
         label=_("Supervising organisation"), queryset=Organisation.objects.all()
     )
@@ -90,8 +94,8 @@ class ReachFilterForm(forms.Form):
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.all(), required=False
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    date_from = BoundedDateField(label=_("From"), required=False, widget=DATE)
+    date_to = BoundedDateField(label=_("To"), required=False, widget=DATE)
 
 
 __all__ = ["AmbassadorForm", "DialogueForm", "ReachFilterForm", "TeamForm", "Ambassador"]

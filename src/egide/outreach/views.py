@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -130,10 +130,18 @@ class ReachApi(APIView):
 
     permission_classes = [CanReadReach]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        responses={200: OpenApiTypes.OBJECT},
+        parameters=[
+            OpenApiParameter("region", str, description="Region ISO code, e.g. GN-L."),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="First day (1900–2100)."),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (1900–2100)."),
+        ],
+    )
     def get(self, request: Request) -> Response:
         from datetime import date
 
+        from egide.core.limits import DATE_MAX, DATE_MIN
         from egide.core.models import Region
 
         params = request.query_params
@@ -143,6 +151,11 @@ class ReachApi(APIView):
             date_to = date.fromisoformat(params["to"]) if params.get("to") else None
         except ValueError:
             return Response({"errors": {"from/to": ["Use dates as YYYY-MM-DD."]}}, status=400)
+        for value in (date_from, date_to):
+            if value is not None and not DATE_MIN <= value <= DATE_MAX:
+                return Response(
+                    {"errors": {"from/to": ["Give dates between 1900 and 2100."]}}, status=400
+                )
         return Response(
             reach(region_id=region.pk if region else None, date_from=date_from, date_to=date_to)
         )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,6 +34,12 @@ class CanScreen(BasePermission):
         return can_screen(request.user)
 
 
+class EvaluateQuery(serializers.Serializer[Any]):
+    lang = serializers.ChoiceField(
+        choices=["fr", "en"], default="fr", help_text="Language of the reasons."
+    )
+
+
 class EvaluateView(APIView):
     """Apply the screening rules to one document; nothing is saved."""
 
@@ -42,13 +49,13 @@ class EvaluateView(APIView):
         summary="Screen one person (rule set 1.0)",
         request=OpenApiTypes.OBJECT,
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
-        parameters=[
-            OpenApiParameter("lang", str, enum=["fr", "en"], description="reasons' language")
-        ],
+        parameters=[EvaluateQuery],
         examples=[OpenApiExample("Child domestic worker", value=EXAMPLE, request_only=True)],
     )
     def post(self, request: Request) -> Response:
-        lang = "en" if request.query_params.get("lang") == "en" else "fr"
+        query = EvaluateQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        lang = query.validated_data["lang"]
         try:
             return Response(screen_document(request.data, lang))
         except InputError as exc:

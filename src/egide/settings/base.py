@@ -44,9 +44,11 @@ MIDDLEWARE = [
     "egide.accounts.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "egide.core.middleware.NoStoreMiddleware",
     "egide.audit.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "egide.core.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -178,7 +180,20 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"anon": "30/minute"},
+    # Documents nested more than 32 levels are refused with 400 (no RecursionError).
+    "DEFAULT_PARSER_CLASSES": [
+        "egide.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("EGIDE_API_ANON_RATE", default="30/minute"),
+        "user": env.str("EGIDE_API_USER_RATE", default="600/minute"),
+    },
 }
 # API tokens (django-rest-knox): stored as SHA-512 digests, a short prefix in clear, expiring.
 EGIDE_API_TOKEN_DAYS = env.int("EGIDE_API_TOKEN_DAYS", default=30)
@@ -190,6 +205,9 @@ REST_KNOX = {
     "AUTO_REFRESH": False,
     "AUTH_HEADER_PREFIX": "Token",
 }
+# Public pages (certificate verification, a participant's test link): requests per client
+# address, counted in the cache; over the rate they answer 429.
+EGIDE_PUBLIC_PAGE_RATE = env.str("EGIDE_PUBLIC_PAGE_RATE", default="60/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Égide API",
     "DESCRIPTION": (
@@ -202,6 +220,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Every operation documents its error answers (400/401/403/404/429): egide.api.schema.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "egide.api.schema.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AlertStatusEnum": "egide.cases.models.Alert.Status",
         "CaseStatusEnum": "egide.cases.models.Case.Status",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from egide.audit.keys import audit_keys_validate
+from egide.core.keys import require_valid_keys
 from egide.settings.base import *  # noqa: F403
 from egide.settings.env import env, require
 
@@ -11,6 +12,7 @@ SECRET_KEY = require("SECRET_KEY")
 ALLOWED_HOSTS = [h.strip() for h in require("ALLOWED_HOSTS").split(",") if h.strip()]
 EGIDE_FIELD_KEYS = [k.strip() for k in require("EGIDE_FIELD_KEYS").split(",") if k.strip()]
 EGIDE_BLIND_INDEX_KEY = require("EGIDE_BLIND_INDEX_KEY")
+require_valid_keys(EGIDE_FIELD_KEYS, EGIDE_BLIND_INDEX_KEY)
 EGIDE_DEV_TOOLS = False
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -31,3 +33,8 @@ STORAGES = {
 EGIDE_AUDIT_KEY = require("EGIDE_AUDIT_KEY")
 EGIDE_AUDIT_SIGNING_KEY = require("EGIDE_AUDIT_SIGNING_KEY")
 audit_keys_validate(EGIDE_AUDIT_KEY, EGIDE_AUDIT_SIGNING_KEY)
+# JSON only: the browsable API's inline styles break the CSP and it is not needed in production.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from egide.accounts.models import Organisation, User
+from egide.core.limits import SESSION_MAX_DAYS, BoundedDateField, text_limit
 from egide.core.models import Prefecture, Region
 from egide.training.curriculum import curriculum
 from egide.training.models import ACTOR_TYPES, AGE_BANDS, SEXES, TrainingSession
@@ -25,8 +26,8 @@ class SessionForm(forms.Form):
     modules = forms.MultipleChoiceField(
         label=_("Modules"), choices=module_choices, widget=forms.CheckboxSelectMultiple
     )
-    start_date = forms.DateField(label=_("First day"), widget=DATE)
-    end_date = forms.DateField(label=_("Last day"), widget=DATE)
+    start_date = BoundedDateField(label=_("First day"), widget=DATE)
+    end_date = BoundedDateField(label=_("Last day"), widget=DATE)
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.all(), required=False
     )
@@ -53,13 +54,26 @@ class SessionForm(forms.Form):
             and data["end_date"] < data["start_date"]
         ):
             self.add_error("end_date", _("The last day is before the first day."))
+        elif (
+            data.get("start_date")
+            and data.get("end_date")
+            and (data["end_date"] - data["start_date"]).days + 1 > SESSION_MAX_DAYS
+        ):
+            self.add_error(
+                "end_date",
+                _("A session lasts at most %(n)s days.") % {"n": SESSION_MAX_DAYS},
+            )
         if not data.get("online") and not data.get("region"):
             self.add_error("region", _("Choose the region, or tick 'online'."))
         return data
 
 
 class ParticipantForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    """One participant: the page's form, and the check of every row of an XLSX import."""
+
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=text_limit("training.Participant.full_name")
+    )
     sex = forms.ChoiceField(label=_("Sex"), choices=SEXES)
     age_band = forms.ChoiceField(label=_("Age band"), choices=AGE_BANDS)
     actor_type = forms.ChoiceField(label=_("Actor type"), choices=ACTOR_TYPES)
@@ -67,8 +81,12 @@ class ParticipantForm(forms.Form):
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.all(), required=False
     )
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=text_limit("training.Participant.phone"), required=False
+    )
+    email = forms.EmailField(
+        label=_("E-mail"), max_length=text_limit("training.Participant.email"), required=False
+    )
 
 
 class ImportForm(forms.Form):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egide.audit.services import audit_record
 from egide.core.crypto import blind_index
+from egide.core.limits import DATE_MAX, DATE_MIN, SESSION_MAX_DAYS
 from egide.training import scoring
 from egide.training.curriculum import question_index, questions_of
 from egide.training.models import (
@@ -29,6 +30,8 @@ from egide.training.models import (
 DAY_OUTSIDE = _("%(day)s is not a day of this session (%(start)s – %(end)s).")
 DATES_ORDER = _("The last day is before the first day.")
 NO_MODULES = _("Choose at least one module.")
+TOO_LONG = _("A session lasts at most %(n)s days.")
+DATES_RANGE = _("Give dates between %(min)s and %(max)s.")
 FULL = _("The session is full (capacity %(n)s).")
 ALREADY_TAKEN = _("This test was already taken by this participant.")
 TEST_CLOSED = _("This test is not open.")
@@ -60,6 +63,10 @@ def session_create(
     """Create a session; its creator is a trainer of it."""
     if end_date < start_date:
         raise TrainingError(str(DATES_ORDER))
+    if not (DATE_MIN <= start_date and end_date <= DATE_MAX):
+        raise TrainingError(str(DATES_RANGE % {"min": DATE_MIN.year, "max": DATE_MAX.year}))
+    if (end_date - start_date).days + 1 > SESSION_MAX_DAYS:
+        raise TrainingError(str(TOO_LONG % {"n": SESSION_MAX_DAYS}))
     if not modules:
         raise TrainingError(str(NO_MODULES))
     session = TrainingSession.objects.create(

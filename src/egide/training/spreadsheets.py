@@ -1,16 +1,20 @@
-"""XLSX exports and the participant import (openpyxl); the import is all-or-nothing."""
+"""The participant import (openpyxl): every row is checked with the page's own form first, and
+one bad row imports none. Exports are written by ``egide.core.exports``."""
 
 from __future__ import annotations
 
 import io
+import zipfile
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-
-from egide.training.models import ACTOR_TYPES, AGE_BANDS, SEXES
+from openpyxl import load_workbook
 
 IMPORT_COLUMNS = ["full_name", "sex", "age_band", "actor_type", "organisation", "phone", "email"]
+# The XLSX column → the participant form's field.
+FORM_FIELDS = {"organisation": "organisation_name"}
+COLUMNS_BY_FIELD = {v: k for k, v in FORM_FIELDS.items()}
+MAX_ROWS = 2000
 
 
 class ImportError_(ValueError):
@@ -21,54 +25,64 @@ class ImportError_(ValueError):
         self.problems = problems
 
 
-def workbook_bytes(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def parse_participants(content: bytes) -> list[dict[str, str]]:
-    """Read and check every row first; raise ImportError_ listing all bad rows."""
+def _read_rows(content: bytes) -> list[tuple[Any, ...]]:
+    """Every row of the first sheet; a damaged or non-XLSX file is one clear problem."""
+    unreadable = _("The file is not a readable XLSX workbook.")
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several types for a non-XLSX file
-        raise ImportError_([_("The file is not a readable XLSX workbook.")]) from exc
-    sheet = book.active
-    rows = list(sheet.iter_rows(values_only=True))
+        try:
+            rows = []
+            for row in book.active.iter_rows(values_only=True):
+                rows.append(row)
+                if len(rows) > MAX_ROWS + 1:
+                    raise ImportError_(
+                        [_("Import at most %(n)s participants at a time.") % {"n": MAX_ROWS}]
+                    )
+            return rows
+        finally:
+            book.close()
+    except ImportError_:
+        raise
+    # openpyxl raises many types for a damaged file (a shared-string index out of range is an
+    # IndexError, a broken archive a BadZipFile, bad XML a ParseError or a KeyError…).
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+        raise ImportError_([unreadable]) from exc
+    except Exception as exc:  # noqa: BLE001 - any other parser failure is the same for a person
+        raise ImportError_([unreadable]) from exc
+
+
+def parse_participants(content: bytes) -> list[dict[str, Any]]:
+    """Read and check every row with ``ParticipantForm``; raise ImportError_ listing every bad
+    row (row number, column, the form's own message). Returns the forms' cleaned data."""
+    from egide.training.forms import ParticipantForm
+
+    rows = _read_rows(content)
     if not rows:
         raise ImportError_([_("The workbook is empty.")])
     header = [str(c or "").strip().lower() for c in rows[0]]
     missing = [c for c in IMPORT_COLUMNS[:4] if c not in header]
     if missing:
         raise ImportError_([_("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)}])
-    allowed = {
-        "sex": {c for c, _l in SEXES},
-        "age_band": {c for c, _l in AGE_BANDS},
-        "actor_type": {c for c, _l in ACTOR_TYPES},
-    }
     parsed, problems = [], []
     for number, raw in enumerate(rows[1:], start=2):
         if raw is None or all(v in (None, "") for v in raw):
             continue
-        row = {
-            h: str(v).strip() if v is not None else "" for h, v in zip(header, raw, strict=False)
+        data = {
+            FORM_FIELDS.get(h, h): str(v).strip() if v is not None else ""
+            for h, v in zip(header, raw, strict=False)
+            if h in IMPORT_COLUMNS
         }
-        if not row.get("full_name"):
-            problems.append(_("Row %(n)s: the full name is missing.") % {"n": number})
+        form = ParticipantForm(data)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                column = COLUMNS_BY_FIELD.get(field, field)
+                for error in errors:
+                    problems.append(
+                        _("Row %(n)s: column %(col)s: %(error)s")
+                        % {"n": number, "col": column, "error": error}
+                    )
             continue
-        for column, values in allowed.items():
-            if row.get(column, "") not in values:
-                problems.append(
-                    _("Row %(n)s: %(col)s must be one of %(values)s.")
-                    % {"n": number, "col": column, "values": ", ".join(sorted(values))}
-                )
-        parsed.append(row)
+        parsed.append(form.cleaned_data)
     if problems:
         raise ImportError_(problems)
     return parsed

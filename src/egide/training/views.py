@@ -15,12 +15,18 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from egide.audit.services import audit_record
+from egide.core.exports import export_response
+from egide.core.throttle import public_throttle
 from egide.training import scoring, services, spreadsheets
 from egide.training.certificates import attendance_pdf, certificate_pdf
 from egide.training.curriculum import curriculum, module, question_index
 from egide.training.forms import ImportForm, ParticipantForm, SessionForm, test_form
 from egide.training.models import Certificate, Enrollment, TrainingSession
-from egide.training.permissions import can_read_curriculum, can_run_training
+from egide.training.permissions import (
+    can_read_curriculum,
+    can_run_training,
+    sessions_visible_to,
+)
 
 SAVED = _("Saved.")
 
@@ -28,7 +34,7 @@ SAVED = _("Saved.")
 def _session_or_404(request: HttpRequest, pk: int) -> TrainingSession:
     if not can_run_training(request.user):
         raise Http404
-    session = TrainingSession.objects.filter(pk=pk).first()
+    session = sessions_visible_to(request.user, TrainingSession.objects.all()).filter(pk=pk).first()
     if session is None:
         raise Http404
     return session
@@ -55,7 +61,9 @@ def curriculum_view(request: HttpRequest, code: str | None = None) -> HttpRespon
 def session_list_view(request: HttpRequest) -> HttpResponse:
     if not can_run_training(request.user):
         raise Http404
-    sessions = TrainingSession.objects.select_related("region").all()[:200]
+    sessions = sessions_visible_to(request.user, TrainingSession.objects.select_related("region"))[
+        :200
+    ]
     return render(request, "training/session_list.html", {"sessions": sessions})
 
 
@@ -73,8 +81,8 @@ def session_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "training/session_form.html", {"form": form})
 
 
-def _rows(session: TrainingSession) -> list[dict[str, Any]]:
-    days = session.days
+def _rows(session: TrainingSession, days: list[date] | None = None) -> list[dict[str, Any]]:
+    days = session.days if days is None else days
     rows = []
     enrollments = session.enrollments.select_related("participant").prefetch_related(
         "attendance", "attempts__test"
@@ -102,7 +110,14 @@ def session_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The session page: participants, attendance, tests, results and certificates."""
     session = _session_or_404(request, pk)
     services.participant_contacts_viewed(actor=request.user, session=session)
-    rows = _rows(session)
+    days = session.days  # computed once: the page's cost is days × participants, no more
+    rows = _rows(session, days)
+    # One attendance form per day, its participants in page order (built here in one pass;
+    # the template used to search every row's days for each day: days² × participants).
+    attendance = [
+        (index, day, [(r["enrollment"], r["participant"], r["days"][index][1]) for r in rows])
+        for index, day in enumerate(days)
+    ]
     tests = {t.kind: t for t in session.tests.all()}
     bank = question_index()
     analysis = []
@@ -122,6 +137,8 @@ def session_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "session": session,
             "rows": rows,
+            "attendance": attendance,
+            "day_count": len(days),
             "tests": tests,
             "analysis": analysis,
             "mean_gain": round(sum(gains) / len(gains), 1) if gains else None,
@@ -164,17 +181,7 @@ def participant_import_view(request: HttpRequest, pk: int) -> HttpResponse:
         rows = spreadsheets.parse_participants(form.cleaned_data["file"].read())
         with transaction.atomic():
             for row in rows:
-                services.participant_register(
-                    actor=request.user,
-                    session=session,
-                    full_name=row["full_name"],
-                    sex=row["sex"],
-                    age_band=row["age_band"],
-                    actor_type=row["actor_type"],
-                    organisation_name=row.get("organisation", ""),
-                    phone=row.get("phone", ""),
-                    email=row.get("email", ""),
-                )
+                services.participant_register(actor=request.user, session=session, **row)
     except spreadsheets.ImportError_ as exc:
         for problem in exc.problems:
             messages.error(request, problem)
@@ -269,6 +276,7 @@ def paper_entry_view(request: HttpRequest, pk: int, enrollment_id: int, kind: st
 
 
 @never_cache
+@public_throttle("training_test")
 def take_test_view(request: HttpRequest, token: str) -> HttpResponse:
     """Public page (secret link): a participant takes the open test on a phone."""
     enrollment = Enrollment.objects.filter(token=token).select_related("session").first()
@@ -347,6 +355,7 @@ def certificate_view(request: HttpRequest, pk: int, enrollment_id: int) -> HttpR
     return response
 
 
+@public_throttle("certificate_verify")
 def verify_view(request: HttpRequest, code: str | None = None) -> HttpResponse:
     """Public: confirms a certificate is genuine, showing nothing else about the person."""
     code = (code or request.GET.get("code", "")).strip().upper()
@@ -365,13 +374,16 @@ def verify_view(request: HttpRequest, code: str | None = None) -> HttpResponse:
 def export_view(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     """Participant list and attendance sheet (XLSX), attendance sheet to sign (PDF)."""
     session = _session_or_404(request, pk)
+    if what not in ("participants.xlsx", "attendance.xlsx", "attendance.pdf"):
+        raise Http404
     rows = _rows(session)
     audit_record(
         actor=request.user, action="training.exported", obj=session, details={"what": what}
     )
+    filename = f"session-{session.pk}-{what}"
     if what == "participants.xlsx":
-        content = spreadsheets.workbook_bytes(
-            "Participants",
+        return export_response(
+            filename,
             ["full_name", "sex", "age_band", "actor_type", "organisation", "phone", "email"],
             [
                 [
@@ -385,20 +397,19 @@ def export_view(request: HttpRequest, pk: int, what: str) -> HttpResponse:
                 ]
                 for r in rows
             ],
+            title="Participants",
         )
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    elif what == "attendance.xlsx":
-        content = spreadsheets.workbook_bytes(
-            "Attendance",
+    if what == "attendance.xlsx":
+        return export_response(
+            filename,
             ["full_name", *[d.isoformat() for d in session.days]],
             [[r["participant"].full_name, *[1 if p else 0 for _d, p in r["days"]]] for r in rows],
+            title="Attendance",
         )
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    elif what == "attendance.pdf":
-        content = attendance_pdf(session=session, rows=rows)
-        content_type = "application/pdf"
-    else:
+    if what != "attendance.pdf":
         raise Http404
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}-{what}"'
+    response = HttpResponse(
+        attendance_pdf(session=session, rows=rows), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from egide.core.jsonsafe import loads_bounded
 from egide.screening.contract import InputError
 from egide.screening.rules import screen_document
 
@@ -32,9 +33,11 @@ class Command(BaseCommand):
         except OSError as exc:
             self._fail("file", f"cannot read {path}: {exc.strerror}")
         try:
-            document = json.loads(text)
+            document = loads_bounded(text)
         except json.JSONDecodeError as exc:
             self._fail("document", f"not valid JSON (line {exc.lineno}, column {exc.colno})")
+        except ValueError as exc:  # nested too deeply, NaN…
+            self._fail("document", f"not valid JSON ({exc})")
         try:
             result = screen_document(document, options["lang"])
         except InputError as exc:
