@@ -52,20 +52,28 @@ def _safe(value: Any) -> Any:
 
 def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
     """One worksheet with *header* and *rows*; text cells are neutralised and typed as text."""
+    return xlsx_workbook_bytes([(title, [list(header), *rows])])
+
+
+def xlsx_workbook_bytes(sheets: Iterable[tuple[str, Iterable[Sequence[Cell]]]]) -> bytes:
+    """A workbook of one worksheet per (title, rows); text cells neutralised and typed as text."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = (title or "Export")[:31]
-    for row in [list(header), *rows]:
-        cells = []
-        for value in row:
-            safe = _safe(value)
-            if isinstance(safe, str):
-                safe = safe[:XLSX_CELL_MAX]
-            cells.append(safe)
-        sheet.append(cells)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = TYPE_STRING  # never "f" (formula), whatever the text
+    book.remove(book.active)  # type: ignore[arg-type]
+    for title, rows in sheets:
+        sheet = book.create_sheet(title=(title or "Export")[:31])
+        for row in rows:
+            cells = []
+            for value in row:
+                safe = _safe(value)
+                if isinstance(safe, str):
+                    safe = safe[:XLSX_CELL_MAX]
+                cells.append(safe)
+            sheet.append(cells)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = TYPE_STRING  # never "f" (formula), whatever the text
+    if not book.worksheets:
+        book.create_sheet(title="Export")
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

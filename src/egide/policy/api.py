@@ -42,6 +42,10 @@ def _sourced(obj: Any) -> dict[str, Any]:
     }
 
 
+# The list endpoints answer a JSON array of objects.
+LIST_OF_OBJECTS = {"type": "array", "items": {"type": "object"}}
+
+
 class InstrumentList(APIView):
     """Instruments with Guinea's status and their provisions, each with its source."""
 
@@ -90,7 +94,7 @@ class ReviewList(APIView):
     permission_classes = [CanReadPolicy]
 
     @extend_schema(
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: LIST_OF_OBJECTS},
         summary="Framework reviews",
         operation_id="policy_reviews_list",
     )
@@ -160,7 +164,7 @@ class TrackerList(APIView):
             OpenApiParameter("institution", str),
             OpenApiParameter("element", str),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: LIST_OF_OBJECTS},
         summary="Recommendations and measures",
         operation_id="policy_tracker_list",
     )
@@ -206,7 +210,7 @@ class AnalysisList(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("region", str)],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: LIST_OF_OBJECTS},
         summary="Human security heat map",
         operation_id="policy_analyses_list",
     )

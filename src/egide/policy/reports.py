@@ -3,9 +3,8 @@ with its ranked measures and live evidence, and the PDF (WeasyPrint) and XLSX re
 
 from __future__ import annotations
 
-import io
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Prefetch
@@ -15,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from egide.core.exports import xlsx_workbook_bytes
 from egide.policy import rules, selectors
 from egide.policy.labels import DIMENSION_LABELS
 from egide.policy.models import Analysis, Workshop, WorkshopSeat
@@ -208,27 +208,6 @@ def analysis_pdf(context: dict[str, Any]) -> bytes:
     return _pdf("policy/analysis_report.html", context)
 
 
-def xlsx_text_workbook(sheets: Iterable[tuple[str, Sequence[Sequence[Any]]]]) -> bytes:
-    """An XLSX workbook where every cell is text (never a formula), one sheet per (title, rows).
-
-    The one place this module writes spreadsheets: swap for egide.core.exports when merged.
-    """
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
-    for title, rows in sheets:
-        sheet = book.create_sheet(title=title[:31])
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                cell = sheet.cell(row=r, column=c)
-                cell.value = "" if value is None else str(value)
-                cell.data_type = "s"  # text as text: "=…", "+…", "-…", "@…" stay literal
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def review_xlsx(matrix: selectors.Matrix, method: Any) -> bytes:
     head = [
         _g("No."),
@@ -271,7 +250,7 @@ def review_xlsx(matrix: selectors.Matrix, method: Any) -> bytes:
     rows.append([])
     rows.append([_g("Overall score"), "" if matrix.overall is None else matrix.overall])
     rows.append([_g("Method"), str(method)])
-    return xlsx_text_workbook([(_g("Matrix"), rows), (_g("Recommendations"), recs)])
+    return xlsx_workbook_bytes([(_g("Matrix"), rows), (_g("Recommendations"), recs)])
 
 
 def analysis_xlsx(context: dict[str, Any]) -> bytes:
@@ -308,6 +287,6 @@ def analysis_xlsx(context: dict[str, Any]) -> bytes:
     scores = [[_g("Dimension"), _g("Score")]] + [
         [str(d), "" if s is None else s] for d, s in context["scores"]
     ]
-    return xlsx_text_workbook(
+    return xlsx_workbook_bytes(
         [(_g("Insecurities"), ins), (_g("Measures"), measures), (_g("Dimensions"), scores)]
     )
