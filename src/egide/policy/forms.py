@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from egide.accounts.models import Organisation
+from egide.core.limits import BoundedDateField
 from egide.core.models import Prefecture, Region
 from egide.outreach.models import Team
 from egide.policy import rules
@@ -65,8 +66,8 @@ class RecommendationForm(forms.Form):
     institution = forms.ModelChoiceField(
         label=_("Responsible institution"), queryset=Institution.objects.all(), required=False
     )
-    proposed_on = forms.DateField(label=_("Date proposed"), widget=DATE)
-    deadline = forms.DateField(label=_("Deadline"), widget=DATE, required=False)
+    proposed_on = BoundedDateField(label=_("Date proposed"), widget=DATE)
+    deadline = BoundedDateField(label=_("Deadline"), widget=DATE, required=False)
     priority = forms.ChoiceField(label=_("Priority"), choices=TrackerItem.Priority.choices)
 
 
@@ -83,12 +84,12 @@ class AssignForm(forms.Form):
     institution = forms.ModelChoiceField(
         label=_("Responsible institution"), queryset=Institution.objects.all()
     )
-    deadline = forms.DateField(label=_("Deadline"), widget=DATE)
+    deadline = BoundedDateField(label=_("Deadline"), widget=DATE)
     priority = forms.ChoiceField(label=_("Priority"), choices=TrackerItem.Priority.choices)
 
 
 class ProgressForm(forms.Form):
-    on = forms.DateField(label=_("Date"), widget=DATE)
+    on = BoundedDateField(label=_("Date"), widget=DATE)
     status = forms.ChoiceField(label=_("Status"), choices=TrackerItem.Status.choices)
     note = forms.CharField(label=_("Progress note"), widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.CharField(label=_("Evidence"), required=False, max_length=400)
@@ -97,12 +98,12 @@ class ProgressForm(forms.Form):
 class ReviewForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
-    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    held_on = BoundedDateField(label=_("Date"), widget=DATE)
 
 
 class WorkshopForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    held_on = BoundedDateField(label=_("Date"), widget=DATE)
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     session = forms.ModelChoiceField(
         label=_("Training record with the participants and attendance"),
@@ -165,8 +166,8 @@ class AnalysisForm(forms.Form):
     baseline = forms.ModelChoiceField(
         label=_("Baseline it follows up"), queryset=Analysis.objects.all(), required=False
     )
-    period_start = forms.DateField(label=_("Period start"), widget=DATE)
-    period_end = forms.DateField(label=_("Period end"), widget=DATE)
+    period_start = BoundedDateField(label=_("Period start"), widget=DATE)
+    period_end = BoundedDateField(label=_("Period end"), widget=DATE)
 
 
 class InsecurityForm(forms.Form):
@@ -236,8 +237,8 @@ class MeasureForm(forms.Form):
     institution = forms.ModelChoiceField(
         label=_("Responsible institution"), queryset=Institution.objects.all(), required=False
     )
-    proposed_on = forms.DateField(label=_("Date proposed"), widget=DATE)
-    deadline = forms.DateField(label=_("Deadline"), widget=DATE, required=False)
+    proposed_on = BoundedDateField(label=_("Date proposed"), widget=DATE)
+    deadline = BoundedDateField(label=_("Deadline"), widget=DATE, required=False)
     priority = forms.ChoiceField(label=_("Priority"), choices=TrackerItem.Priority.choices)
 
     def __init__(self, *args: Any, analysis: Analysis, **kwargs: Any) -> None:
