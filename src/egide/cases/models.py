@@ -71,6 +71,15 @@ class Alert(models.Model):
     what_was_seen = EncryptedTextField(_("what was seen"))
     urgency = models.CharField(_("urgency"), max_length=10, choices=URGENCY_CHOICES)
     child_concerned = models.BooleanField(_("a child is concerned"), null=True)
+    # The screening the alert was raised from: attached to the case that triage opens.
+    assessment = models.ForeignKey(
+        "screening.Assessment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("screening"),
+    )
     due_at = models.DateTimeField(_("to triage before"), db_index=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.NEW, db_index=True

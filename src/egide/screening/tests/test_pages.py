@@ -14,24 +14,26 @@ from django.urls import reverse
 from egide.accounts import roles
 from egide.accounts.models import User
 from egide.audit.models import AuditEvent
-from egide.screening.models import Assessment
+from egide.screening.models import Assessment, InterviewDraft
 from tests.personas import make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 URL = "/screening/interview/"
 
 
-def _state(response: Any) -> str:
-    match = re.search(r'name="state" value="([^"]+)"', response.content.decode())
-    assert match, "no interview state in the page"
-    return match.group(1)
+def _step_url(client: Client, step: str) -> str:
+    draft = InterviewDraft.objects.latest("created_at")
+    return reverse("screening:interview_step", args=[draft.pk, step])
 
 
 def post_step(
     client: Client, response: Any, step: str, data: dict[str, Any], action: str = "next"
 ) -> Any:
-    payload = {"state": _state(response), "step": step, "go": action, **data}
-    return client.post(URL, payload)
+    """POST one step to its own URL; a valid step answers with a redirect, which is followed."""
+    answer = client.post(_step_url(client, step), {"go": action, **data})
+    if answer.status_code == 302 and "/interview/" in answer["Location"]:
+        return client.get(answer["Location"])
+    return answer
 
 
 CONSENT = {
@@ -51,7 +53,7 @@ def run_interview(
     agrees: str = "yes",
     extra: dict[str, str] | None = None,
 ) -> Any:
-    page = client.get(URL)
+    page = client.get(URL, follow=True)
     page = post_step(client, page, "consent", {**CONSENT, "safety": safety or []})
     if safety:
         page = post_step(client, page, "urgent", {}, action="continue")
@@ -114,7 +116,7 @@ def test_interview_without_consent_stops_and_saves_nothing(
     client_as: Callable[[User], Client], caseworker: User
 ) -> None:
     client = client_as(caseworker)
-    page = client.get(URL)
+    page = client.get(URL, follow=True)
     page = post_step(client, page, "consent", {**CONSENT, "consent": "no"})
     assert "consentement éclairé" in page.content.decode()
     assert Assessment.objects.count() == 0
@@ -124,7 +126,7 @@ def test_interview_urgent_stops_and_offers_to_save_now(
     client_as: Callable[[User], Client], caseworker: User
 ) -> None:
     client = client_as(caseworker)
-    page = client.get(URL)
+    page = client.get(URL, follow=True)
     page = post_step(
         client, page, "consent", {**CONSENT, "safety": ["safety.no_safe_place_tonight"]}
     )
@@ -154,22 +156,83 @@ def test_interview_disagreement_needs_level_and_justification(
     assert assessment.trafficking_level == "presumed"  # both are kept
 
 
-def test_interview_tampered_state_restarts(
+def test_interview_of_someone_else_or_expired_restarts(
+    client_as: Callable[[User], Client], caseworker: User, persona: Callable[[str], User]
+) -> None:
+    from django.utils import timezone
+
+    client_as(caseworker).get(URL)
+    draft = InterviewDraft.objects.get()
+    other = client_as(persona(roles.CASE_SUPERVISOR))
+    url = reverse("screening:interview_step", args=[draft.pk, "result"])
+    response = other.post(url, {"go": "save", "agrees": "yes"})
+    assert response.status_code == 302 and response["Location"] == URL
+    InterviewDraft.objects.update(expires_at=timezone.now())
+    response = client_as(caseworker).post(url, {"go": "save", "agrees": "yes"})
+    assert response.status_code == 302 and response["Location"] == URL
+    assert Assessment.objects.count() == 0
+
+
+def test_interview_back_and_reload_show_the_step_with_its_answers(
+    client_as: Callable[[User], Client], caseworker: User
+) -> None:
+    """Every step is a GET after a redirect: Back or reload never re-posts, nothing is lost."""
+    client = client_as(caseworker)
+    page = client.get(URL, follow=True)
+    post_step(client, page, "consent", CONSENT)
+    movement_answers = {"crossed_border": "yes", "irregular_entry": "no", "paid_facilitator": "no"}
+    post_step(client, page, "movement", movement_answers)
+    answer = client.post(_step_url(client, "recruitment"), {"go": "next", "act": ["act.recruited"]})
+    assert answer.status_code == 302 and answer["Location"].endswith("/conditions/#step")
+    # The phone's Back: a plain GET of the earlier steps, with their answers checked.
+    again = client.get(_step_url(client, "recruitment")).content.decode()
+    assert re.search(r'value="act.recruited"[^>]*checked', again)
+    movement = client.get(_step_url(client, "movement")).content.decode()
+    assert re.search(r'value="yes"[^>]*id="id_crossed_border_0"[^>]*checked', movement) or (
+        re.search(r'id="id_crossed_border_0"[^>]*checked', movement)
+    )
+    consent = client.get(_step_url(client, "consent")).content.decode()
+    assert 'value="F.C. (fictive)"' in consent
+    # A step cannot be skipped by typing its URL.
+    skipped = client.get(_step_url(client, "gbv"))
+    assert skipped.status_code == 302 and "/conditions/" in skipped["Location"]
+
+
+def test_interview_draft_is_encrypted_and_deleted_on_save(
     client_as: Callable[[User], Client], caseworker: User
 ) -> None:
     client = client_as(caseworker)
-    response = client.post(
-        URL, {"state": "forged:state", "step": "result", "go": "save", "agrees": "yes"}
-    )
+    page = client.get(URL, follow=True)
+    post_step(client, page, "consent", CONSENT)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT state_json FROM screening_interviewdraft")
+        raw = cursor.fetchone()[0]
+    assert "F.C." not in raw and "ff" not in raw.split(":")[0]
+    assert InterviewDraft.objects.get().state["consent"]["person_reference"] == "F.C. (fictive)"
+    InterviewDraft.objects.all().delete()
+    run_interview(client)
+    assert InterviewDraft.objects.count() == 0
+    event = AuditEvent.objects.get(action="screening.assessment_created")
+    assert event.details["from_draft"] is True
+
+
+def test_interview_missing_answer_is_named_at_the_top_and_focused(
+    client_as: Callable[[User], Client], caseworker: User
+) -> None:
+    client = client_as(caseworker)
+    client.get(URL)
+    response = client.post(_step_url(client, "consent"), {"go": "next", "sex": "female"})
+    body = response.content.decode()
     assert response.status_code == 200
-    assert Assessment.objects.count() == 0
+    assert 'id="problem"' in body and 'action="' in body and '#problem"' in body
+    assert re.search(r'<input[^>]*name="consent"[^>]*autofocus|autofocus[^>]*name="consent"', body)
 
 
 def test_interview_bad_age_is_refused_with_the_field_named(
     client_as: Callable[[User], Client], caseworker: User
 ) -> None:
     client = client_as(caseworker)
-    page = client.get(URL)
+    page = client.get(URL, follow=True)
     page = post_step(client, page, "consent", {**CONSENT, "age": "200"})
     assert 'id="id_age_error"' in page.content.decode()
 
@@ -200,4 +263,4 @@ def test_assessment_list_query_count_is_constant(
         run_interview(client)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("screening:list"))
-    assert response.content.decode().count("SCR-") == 5
+    assert response.content.decode().count("\">SCR-") == 5  # links, not the saved message
