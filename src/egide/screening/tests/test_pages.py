@@ -264,3 +264,90 @@ def test_assessment_list_query_count_is_constant(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("screening:list"))
     assert response.content.decode().count("\">SCR-") == 5  # links, not the saved message
+
+
+def test_caseworker_opens_a_case_from_a_saved_screening(
+    client_as: Callable[[User], Client],
+    caseworker: User,
+    persona: Callable[[str], User],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.core import mail
+
+    from egide.cases.models import Case
+
+    supervisor = persona(roles.CASE_SUPERVISOR)
+    supervisor.email = "superviseur@example.org"
+    supervisor.save()
+    client = client_as(caseworker)
+    run_interview(client, extra={})
+    assessment = Assessment.objects.get()
+    detail = client.get(reverse("screening:detail", args=[assessment.pk])).content.decode()
+    assert "Ouvrir un dossier de protection maintenant" in detail
+    assert f"?assessment={assessment.pk}" in detail  # the pre-filled alert
+    from egide.core.models import Region
+
+    labe = Region.objects.get(code="GN-L")
+    with django_capture_on_commit_callbacks(execute=True):
+        with_capture = client.post(
+            reverse("screening:open_case", args=[assessment.pk]), {"region": labe.pk}
+        )
+    case = Case.objects.get()
+    assert with_capture["Location"] == reverse("cases:identity", args=[case.pk])
+    assessment.refresh_from_db()
+    assert assessment.case == case and case.owner == caseworker and case.child
+    assert AuditEvent.objects.filter(action="case.opened_from_screening").exists()
+    assert [m.to for m in mail.outbox] == [["superviseur@example.org"]]
+    assert case.code in mail.outbox[0].subject and "F.C." not in mail.outbox[0].body
+    # The supervisor of the region sees the case; a second opening is refused.
+    assert client_as(supervisor).get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    client.post(reverse("screening:open_case", args=[assessment.pk]), {"region": labe.pk})
+    assert Case.objects.count() == 1
+
+
+def test_case_cannot_be_opened_outside_the_workers_regions(
+    client_as: Callable[[User], Client], caseworker: User
+) -> None:
+    from egide.cases.models import Case
+    from egide.core.models import Region
+
+    client = client_as(caseworker)
+    run_interview(client)
+    assessment = Assessment.objects.get()
+    kankan = Region.objects.get(code="GN-K")
+    client.post(reverse("screening:open_case", args=[assessment.pk]), {"region": kankan.pk})
+    assert Case.objects.count() == 0
+
+
+def test_alert_prefilled_from_a_screening_carries_it_into_the_case(
+    client_as: Callable[[User], Client], caseworker: User, persona: Callable[[str], User]
+) -> None:
+    from egide.cases.models import Alert
+
+    client = client_as(caseworker)
+    run_interview(client)
+    assessment = Assessment.objects.get()
+    form = client.get(reverse("cases:alert_create") + f"?assessment={assessment.pk}")
+    body = form.content.decode()
+    assert assessment.code in body and "15 ans" in body and "F.C." not in body
+    initial = form.context["form"].initial
+    data = {
+        "region": initial["region"] or persona(roles.CASE_WORKER).organisation.regions.first().pk,
+        "seen_on": initial["seen_on"].isoformat(),
+        "urgency": initial["urgency"],
+        "child_concerned": initial["child_concerned"],
+        "person_description": initial["person_description"],
+        "what_was_seen": initial["what_was_seen"],
+        "assessment": assessment.pk,
+    }
+    response = client.post(reverse("cases:alert_create"), data)
+    assert response.status_code == 302
+    alert = Alert.objects.get()
+    assert alert.assessment == assessment and alert.child_concerned is True
+    supervisor = persona(roles.CASE_SUPERVISOR)
+    triage = client_as(supervisor).post(
+        reverse("cases:alert_detail", args=[alert.pk]), {"decision": "open", "owner": caseworker.pk}
+    )
+    assert triage.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.case is not None and assessment.case == Alert.objects.get().case
