@@ -98,9 +98,7 @@ def alert_create_view(request: HttpRequest) -> HttpResponse:
     assessment = _assessment_of(request)
     form = forms.AlertForm(request.POST or None, initial=_alert_initial(assessment))
     if request.method == "POST" and form.is_valid():
-        alert = services.alert_raise(
-            actor=request.user, assessment=assessment, **form.cleaned_data
-        )
+        alert = services.alert_raise(actor=request.user, assessment=assessment, **form.cleaned_data)
         messages.success(
             request,
             _("Alert %(code)s raised. The case supervisors of the region will triage it.")

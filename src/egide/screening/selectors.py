@@ -28,7 +28,9 @@ def get_assessment_for_user_or_404(user: Any, pk: int) -> Assessment:
 def get_draft_for_user_or_404(user: Any, draft_id: Any) -> InterviewDraft:
     """The user's own interview in progress; someone else's, or an expired one, is a 404."""
     draft = (
-        InterviewDraft.objects.filter(pk=draft_id, author_id=user.pk, expires_at__gte=timezone.now())
+        InterviewDraft.objects.filter(
+            pk=draft_id, author_id=user.pk, expires_at__gte=timezone.now()
+        )
         .select_related("case")
         .first()
     )

@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0001_initial'),
-        ('screening', '0002_assessment_case'),
+        ("cases", "0001_initial"),
+        ("screening", "0002_assessment_case"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='alert',
-            name='assessment',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='screening.assessment', verbose_name='screening'),
+            model_name="alert",
+            name="assessment",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="screening.assessment",
+                verbose_name="screening",
+            ),
         ),
     ]

@@ -263,7 +263,7 @@ def test_assessment_list_query_count_is_constant(
         run_interview(client)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("screening:list"))
-    assert response.content.decode().count("\">SCR-") == 5  # links, not the saved message
+    assert response.content.decode().count('">SCR-') == 5  # links, not the saved message
 
 
 def test_caseworker_opens_a_case_from_a_saved_screening(
