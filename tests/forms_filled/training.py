@@ -73,12 +73,25 @@ def _check_participant(ctx: Ctx, response: Any) -> None:
 
 
 def _workbook(ctx: Ctx) -> dict[str, Any]:
-    from egide.training.spreadsheets import IMPORT_COLUMNS, workbook_bytes
+    from egide.training.spreadsheets import workbook_bytes
 
+    # The columns and values a French-speaking trainer types: names, not codes.
+    header = ["Nom complet", "Sexe", "Tranche d’âge", "Type d’acteur", "Organisation"]
+    header += ["Téléphone", "Courriel"]
     content = workbook_bytes(
         "participants",
-        IMPORT_COLUMNS,
-        [["Alpha Camara", "male", "18_24", "cso", "ONG Jeunesse (fictive)", "", ""]],
+        header,
+        [
+            [
+                "Alpha Camara",
+                "Masculin",
+                "18–24 ans",
+                "Organisation de la société civile",
+                "ONG Jeunesse (fictive)",
+                "+224 622 22 22 22",
+                "a.camara@example.org",
+            ]
+        ],
     )
     upload = SimpleUploadedFile(
         "participants.xlsx",
@@ -89,8 +102,10 @@ def _workbook(ctx: Ctx) -> dict[str, Any]:
 
 
 def _check_import(ctx: Ctx, response: Any) -> None:
-    names = [e.participant.full_name for e in ctx["session"].enrollments.all()]
-    assert names == ["Alpha Camara"]
+    people = [e.participant for e in ctx["session"].enrollments.all()]
+    assert [p.full_name for p in people] == ["Alpha Camara"]
+    assert (people[0].sex, people[0].age_band, people[0].actor_type) == ("male", "18_24", "cso")
+    assert people[0].email == "a.camara@example.org"
 
 
 ENTRIES: dict[str, Entry] = {

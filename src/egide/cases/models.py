@@ -297,6 +297,10 @@ class CaseStatusChange(models.Model):
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
 
+    @property
+    def to_status_label(self) -> str:
+        return str(dict(Case.Status.choices).get(self.to_status, self.to_status))
+
 
 class Consent(models.Model):
     """Informed consent for one purpose, with who explained it and the decision; withdrawable."""
@@ -349,6 +353,13 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None and self.decision != self.Decision.REFUSED
+
+    @property
+    def service_type_labels(self) -> list[str]:
+        from egide.directory.needs import NEED_TYPES
+
+        labels = dict(NEED_TYPES)
+        return [str(labels.get(code, code)) for code in self.service_types]
 
 
 class Need(models.Model):

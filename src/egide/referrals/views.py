@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from egide.accounts import roles
 from egide.accounts.permissions import has_role
 from egide.referrals import services
-from egide.referrals.forms import DeclineForm, DeliveryForm
+from egide.referrals.forms import SHARED_CHOICES, DeclineForm, DeliveryForm
 from egide.referrals.permissions import can_answer, can_manage
 from egide.referrals.selectors import get_referral_for_user_or_404, referrals_for
 
@@ -35,6 +37,20 @@ def referral_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/list.html", {"page": page, "status": status})
 
 
+def shared_rows(shared: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The data sent with a referral as (label, value) in the reader's language: providers
+    and police read "Prénom: Aminata", never `first_name` or `sex: female`."""
+    from egide.cases.models import SEX_CHOICES
+
+    labels = {"case_code": _("Case code"), "message": _("Message"), **dict(SHARED_CHOICES)}
+    sexes = dict(SEX_CHOICES)
+    rows = []
+    for key, value in shared.items():
+        shown = sexes.get(value, value) if key == "sex" else value
+        rows.append((str(labels.get(key, _("Other information"))), shown))
+    return rows
+
+
 def referral_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """One referral and the data it carries (the read is audited)."""
     referral = get_referral_for_user_or_404(request.user, pk)
@@ -44,6 +60,7 @@ def referral_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "referrals/detail.html",
         {
             "referral": referral,
+            "shared_rows": shared_rows(referral.shared),
             "answerer": can_answer(request.user, referral),
             "manager": can_manage(request.user, referral),
             "decline_form": DeclineForm(),
