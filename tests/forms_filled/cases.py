@@ -169,7 +169,51 @@ def _check_filter(ctx: Ctx, response: Any) -> None:
     assert ctx["case"].code in body and ctx["other"].code not in body
 
 
+def _alerts_ctx(persona: Persona) -> Ctx:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from egide.cases.models import Alert
+    from egide.cases.services import alert_raise
+
+    def raise_at(locality: str) -> Any:
+        return alert_raise(
+            actor=persona(roles.CASE_WORKER),
+            region=labe(),
+            seen_on=YESTERDAY,
+            person_description="femme seule (fictive)",
+            what_was_seen="attend un passeur (fictif)",
+            urgency="urgent",
+            locality=locality,
+        )
+
+    late, other = raise_at("Tountouroun"), raise_at("Hafia")
+    Alert.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    return {"late": late, "other": other}
+
+
+def _check_alerts(ctx: Ctx, response: Any) -> None:
+    shown = [a.pk for a in response.context["page"]]
+    assert shown == [ctx["late"].pk]
+
+
 ENTRIES: dict[str, Entry] = {
+    "egide.cases.forms.AlertFilterForm": Entry(
+        persona=roles.CASE_SUPERVISOR,
+        setup=_alerts_ctx,
+        url=url("cases:alert_list"),
+        method="get",
+        values=lambda ctx: {
+            "q": "tountou",
+            "status": "new",
+            "urgency": "urgent",
+            "region": labe().pk,
+            "overdue": "on",
+        },
+        status=(200,),
+        check=_check_alerts,
+    ),
     "egide.cases.forms.AlertForm": Entry(
         persona=roles.MIGRANT_AMBASSADOR,
         url=url("cases:alert_create"),

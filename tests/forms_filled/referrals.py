@@ -22,7 +22,39 @@ def _check(status: str, text: str) -> Any:
     return check
 
 
+def _late(persona: Persona) -> Ctx:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from egide.referrals.models import Referral
+
+    ctx = referral_ctx(persona)
+    Referral.objects.filter(pk=ctx["pk"]).update(due_at=timezone.now() - timedelta(hours=1))
+    return ctx
+
+
+def _check_inbox(ctx: Ctx, response: Any) -> None:
+    assert [r.pk for r in response.context["page"]] == [ctx["pk"]]
+    assert "Répondre avant" in response.content.decode()  # the deadline column
+
+
 ENTRIES: dict[str, Entry] = {
+    "egide.referrals.forms.ReferralFilterForm": Entry(
+        persona=roles.SERVICE_PROVIDER,
+        setup=_late,
+        url=lambda ctx: reverse("referrals:list"),
+        method="get",
+        values=lambda ctx: {
+            "q": ctx["referral"].code,
+            "status": "sent",
+            "urgency": "urgent",
+            "need_type": "shelter",
+            "overdue": "on",
+        },
+        status=(200,),
+        check=_check_inbox,
+    ),
     "egide.referrals.forms.DeclineForm": Entry(
         persona=roles.SERVICE_PROVIDER,
         setup=referral_ctx,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from egide.accounts.models import User
-from egide.cases.models import CASE_FLAGS, URGENCY_CHOICES, Case, Consent, Need, Note
+from egide.cases.models import CASE_FLAGS, URGENCY_CHOICES, Alert, Case, Consent, Need, Note
 from egide.core.models import Country, Prefecture, Region
 from egide.directory.needs import NEED_TYPES
 
@@ -244,3 +244,17 @@ class CaseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if owners is not None:
             self.fields["owner"].queryset = owners
+
+
+class AlertFilterForm(forms.Form):
+    q = forms.CharField(label=_("Alert code or locality"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *Alert.Status.choices]
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), required=False, choices=[("", _("All")), *URGENCY_CHOICES]
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +26,7 @@ from egide.cases.permissions import (
     is_case_supervisor,
 )
 from egide.cases.selectors import (
-    alerts_for,
+    alerts_search,
     cases_for,
     cases_search,
     get_alert_for_user_or_404,
@@ -55,9 +54,25 @@ def alert_list_view(request: HttpRequest) -> HttpResponse:
     """Alerts I raised and, for supervisors, those of my regions (overdue first)."""
     if not can_raise_alert(request.user):
         raise Http404
-    alerts = alerts_for(request.user).order_by("status", "due_at")
-    page = Paginator(alerts, 25).get_page(request.GET.get("page"))
-    return render(request, "cases/alert_list.html", {"page": page})
+    form = forms.AlertFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "q": data["q"],
+            "status": data["status"],
+            "urgency": data["urgency"],
+            "region_id": data["region"].pk if data["region"] else None,
+            "overdue": data["overdue"],
+        }
+    page = page_without_count(alerts_search(request.user, **filters), request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/alert_list.html",
+        {"page": page, "form": form, "query": query.urlencode(), "filtered": bool(request.GET)},
+    )
 
 
 def _assessment_of(request: HttpRequest) -> Any:

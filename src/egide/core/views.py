@@ -24,4 +24,11 @@ def home_view(request: HttpRequest) -> HttpResponse:
     overdue = None
     if has_role(request.user, CASE_WORKER, CASE_SUPERVISOR, SERVICE_PROVIDER, LAW_ENFORCEMENT):
         overdue = overdue_for(request.user)
-    return render(request, "core/home.html", {"roles": roles, "overdue": overdue})
+    waiting = None
+    if has_role(request.user, SERVICE_PROVIDER, LAW_ENFORCEMENT):
+        from egide.referrals.selectors import waiting_count
+
+        waiting = waiting_count(request.user)
+    return render(
+        request, "core/home.html", {"roles": roles, "overdue": overdue, "waiting": waiting}
+    )

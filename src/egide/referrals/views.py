@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from egide.accounts import roles
 from egide.accounts.permissions import has_role
+from egide.core.paging import page_without_count
 from egide.referrals import services
-from egide.referrals.forms import SHARED_CHOICES, DeclineForm, DeliveryForm
+from egide.referrals.forms import SHARED_CHOICES, DeclineForm, DeliveryForm, ReferralFilterForm
 from egide.referrals.permissions import can_answer, can_manage
-from egide.referrals.selectors import get_referral_for_user_or_404, referrals_for
+from egide.referrals.selectors import get_referral_for_user_or_404, referrals_search
 
 RECEIVING_ROLES = (
     roles.SERVICE_PROVIDER,
@@ -29,12 +29,18 @@ def referral_list_view(request: HttpRequest) -> HttpResponse:
     """Referrals addressed to my organisation, or sent for my cases."""
     if not has_role(request.user, *RECEIVING_ROLES):
         raise Http404
-    status = request.GET.get("status", "")
-    referrals = referrals_for(request.user)
-    if status:
-        referrals = referrals.filter(status=status)
-    page = Paginator(referrals, 25).get_page(request.GET.get("page"))
-    return render(request, "referrals/list.html", {"page": page, "status": status})
+    form = ReferralFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = dict(form.cleaned_data)
+    page = page_without_count(referrals_search(request.user, **filters), request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "referrals/list.html",
+        {"page": page, "form": form, "query": query.urlencode(), "filtered": bool(request.GET)},
+    )
 
 
 def shared_rows(shared: dict[str, Any]) -> list[tuple[str, Any]]:
