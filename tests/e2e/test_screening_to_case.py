@@ -104,6 +104,7 @@ def test_screening_back_twice_then_case_identity_consent_referral(
     assert (
         page.get_by_label("Recrutée").is_checked() and page.get_by_label("Transportée").is_checked()
     )
+    page.get_by_label("Recrutée").scroll_into_view_if_needed()
     screenshot(page, "interview-back-twice-360")
     # A reload on a bad connection re-asks nothing either.
     page.reload()
@@ -149,6 +150,7 @@ def test_screening_back_twice_then_case_identity_consent_referral(
     page.get_by_label("Prénom").fill("Aminata")
     page.get_by_label("Nom", exact=True).fill("Kamara")
     page.get_by_label("Nationalité").select_option("SL")
+    page.get_by_label("Nationalité").scroll_into_view_if_needed()
     screenshot(page, "identity-360")
     page.get_by_role("button", name="Enregistrer").click()
     assert page.get_by_role("heading", level=1).inner_text() == f"Dossier {case.code}"
@@ -195,3 +197,29 @@ def test_screening_back_twice_then_case_identity_consent_referral(
         "case.consent_recorded",
         "referral.sent",
     } <= actions
+
+
+def test_urgent_stop_is_at_the_top_of_the_phone_screen(
+    live_server: Any, phone_page: Any, e2e_data: None
+) -> None:
+    """A danger sign at the consent step: the urgent stop is the first thing on the screen."""
+    ngo = make_organisation("Association Solidarité Labé (fictive)", ["GN-L"])
+    make_user("ibrahima.sow", roles.CASE_WORKER, ngo, ["GN-L"], first_name="Ibrahima")
+    page, base = phone_page, live_server.url
+    login(page, base, "ibrahima.sow")
+    page.goto(f"{base}/screening/interview/")
+    page.get_by_label("Oui, après explication").check()
+    page.get_by_label("Sexe").select_option("female")
+    page.locator("input[name=safety]").first.check()
+    page.get_by_role("button", name="Continuer").click()
+    stop = page.locator("#urgent")
+    assert "Urgence : arrêtez et orientez maintenant" in stop.inner_text()
+    assert _in_view(stop) and stop.bounding_box()["y"] < 120, stop.bounding_box()
+    assert _in_view(page.get_by_role("button", name="Enregistrer maintenant et orienter"))
+    assert _in_view(page.get_by_role("button", name=re.compile("La personne est en sécurité")))
+    screenshot(page, "interview-urgent-stop-360")
+    page.get_by_role("button", name="Enregistrer maintenant et orienter").click()
+    assert page.url.endswith("/result/#step")
+    page.get_by_label("Je suis d’accord").check()
+    page.get_by_role("button", name="Enregistrer l’évaluation").click()
+    assert Assessment.objects.get().urgent

@@ -113,7 +113,16 @@ class IdentityForm(forms.ModelForm):  # type: ignore[type-arg]
             "prefecture",
             "flags",
         ]
-        widgets = {"birth_date": DATE}
+        # The encrypted fields are TextFields: one-line inputs, not ten-row boxes on a phone.
+        widgets = {
+            "birth_date": DATE,
+            "first_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "aliases": forms.TextInput(attrs={"autocomplete": "off"}),
+            "languages": forms.TextInput(),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+            "guardian": forms.TextInput(attrs={"autocomplete": "off"}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
