@@ -37,3 +37,10 @@ def get_draft_for_user_or_404(user: Any, draft_id: Any) -> InterviewDraft:
     if draft is None:
         raise Http404
     return draft
+
+
+def drafts_of(user: Any) -> QuerySet[InterviewDraft]:
+    """The user's own interviews in progress that have not expired, latest first."""
+    return InterviewDraft.objects.filter(
+        author_id=user.pk, expires_at__gte=timezone.now()
+    ).order_by("-updated_at")[:10]

@@ -28,6 +28,7 @@ from egide.screening.permissions import can_screen
 from egide.screening.rules import RULE_SET, evaluate
 from egide.screening.selectors import (
     assessments_for,
+    drafts_of,
     get_assessment_for_user_or_404,
     get_draft_for_user_or_404,
 )
@@ -247,7 +248,20 @@ def assessment_list_view(request: HttpRequest) -> HttpResponse:
     if not can_screen(request.user):
         raise Http404
     page = Paginator(assessments_for(request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "screening/list.html", {"page": page})
+    drafts = [
+        {"draft": d, "url": _step_url(d, _resume_step(d.state)), "steps": _answered(d.state)}
+        for d in drafts_of(request.user)
+    ]
+    return render(request, "screening/list.html", {"page": page, "drafts": drafts})
+
+
+def _resume_step(state: dict[str, Any]) -> str:
+    """Where an interview left off: the first step without answers (or the result)."""
+    return _first_missing(state, interview.RESULT) or interview.RESULT
+
+
+def _answered(state: dict[str, Any]) -> int:
+    return sum(1 for key in interview.STEP_KEYS if key in state)
 
 
 def assessment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:

@@ -351,3 +351,17 @@ def test_alert_prefilled_from_a_screening_carries_it_into_the_case(
     assert triage.status_code == 302
     assessment.refresh_from_db()
     assert assessment.case is not None and assessment.case == Alert.objects.get().case
+
+
+def test_interview_in_progress_can_be_resumed_from_the_list(
+    client_as: Callable[[User], Client], caseworker: User, persona: Callable[[str], User]
+) -> None:
+    """A closed browser tab loses no answer: the list offers to resume where it stopped."""
+    client = client_as(caseworker)
+    page = client.get(URL, follow=True)
+    post_step(client, page, "consent", CONSENT)
+    listing = client.get(reverse("screening:list")).content.decode()
+    assert "Entretiens en cours" in listing and "1 étape remplie" in listing
+    assert _step_url(client, "movement") + "#step" in listing
+    other = client_as(persona(roles.CASE_SUPERVISOR)).get(reverse("screening:list"))
+    assert "Entretiens en cours" not in other.content.decode()
