@@ -42,6 +42,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "case.opened_from_screening": _("Case opened from a screening"),
     "case.purged": _("Identifying data purged"),
     "case.reopened": _("Case reopened"),
+    "case.reviewed": _("Case reviewed by a supervisor"),
     "case.searched": _("Cases searched"),
     "case.status_changed": _("Case status changed"),
     "case.viewed": _("Case viewed"),

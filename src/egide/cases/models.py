@@ -218,6 +218,11 @@ class Case(models.Model):
         _("identifying data kept until"), null=True, blank=True, db_index=True
     )
     purged_at = models.DateTimeField(_("identifying data purged"), null=True, blank=True)
+    # Opened by a case worker straight from a screening, without triage: a supervisor of the
+    # region reviews it (the flag shows on their home page until they do).
+    review_pending = models.BooleanField(
+        _("awaiting the supervisor's review"), default=False, db_index=True
+    )
     team = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="CaseMember",

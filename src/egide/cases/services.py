@@ -60,6 +60,7 @@ FILE_TYPE = _("Only PDF, JPEG, PNG and plain-text files can be attached.")
 MEMBER_ORG = _("Only case workers and supervisors of the owner organisation can join the team.")
 
 
+NOT_REVIEWER = _("Only a case supervisor of this case can review it.")
 ASSESSMENT_HAS_CASE = _("This screening is already attached to a case.")
 NOT_YOUR_REGION = _("You can only open a case in a region where you work.")
 
@@ -267,6 +268,8 @@ def case_open_from_assessment(*, actor: Any, assessment: Any, region: Region) ->
         child=assessment.child,
         sex=sex if sex in dict(SEX_CHOICES) else "unknown",
     )
+    case.review_pending = True
+    case.save(update_fields=["review_pending"])
     assessment.case = case
     assessment.save(update_fields=["case"])
     supervisors = case_supervisors_of(case)
@@ -278,6 +281,20 @@ def case_open_from_assessment(*, actor: Any, assessment: Any, region: Region) ->
     )
     transaction.on_commit(lambda: _notify_supervisors(supervisors, case, assessment.code))
     return case
+
+
+@transaction.atomic
+def case_review(*, actor: Any, case: Case) -> None:
+    """A supervisor of the case's region has reviewed a case opened without triage.
+
+    Raises CaseError when the actor is not a supervisor of this case.
+    """
+    if not can_approve_closure(actor, case):
+        raise CaseError(str(NOT_REVIEWER))
+    if case.review_pending:
+        case.review_pending = False
+        case.save(update_fields=["review_pending"])
+        audit_record(actor=actor, action="case.reviewed", obj=case)
 
 
 def case_supervisors_of(case: Case) -> list[Any]:

@@ -334,6 +334,10 @@ def _approve(request: HttpRequest, case: Case, item: int | None) -> None:
     services.closure_approve(actor=request.user, case=case)
 
 
+def _review(request: HttpRequest, case: Case, item: int | None) -> None:
+    services.case_review(actor=request.user, case=case)
+
+
 def _status(request: HttpRequest, case: Case, item: int | None) -> None:
     form = forms.StatusForm(request.POST)
     if not form.is_valid():
@@ -359,6 +363,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, Case, int | None], None]] = {
     "closure_request": _simple(forms.ClosureForm, services.closure_request),
     "closure_approve": _approve,
     "reopen": _simple(forms.ReopenForm, services.case_reopen),
+    "review": _review,
 }
 
 

@@ -299,8 +299,24 @@ def test_caseworker_opens_a_case_from_a_saved_screening(
     assert AuditEvent.objects.filter(action="case.opened_from_screening").exists()
     assert [m.to for m in mail.outbox] == [["superviseur@example.org"]]
     assert case.code in mail.outbox[0].subject and "F.C." not in mail.outbox[0].body
-    # The supervisor of the region sees the case; a second opening is refused.
-    assert client_as(supervisor).get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    # The supervisor of the region sees it on their home page and reviews it.
+    boss = client_as(supervisor)
+    assert case.review_pending
+    assert case.code in boss.get(reverse("core:home")).content.decode()
+    page = boss.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Marquer comme revu" in page
+    assert (
+        "Marquer comme revu"
+        not in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    )
+    client.post(reverse("cases:action", args=[case.pk, "review"]))  # the worker cannot
+    case.refresh_from_db()
+    assert case.review_pending
+    boss.post(reverse("cases:action", args=[case.pk, "review"]))
+    case.refresh_from_db()
+    assert not case.review_pending and AuditEvent.objects.filter(action="case.reviewed").exists()
+    assert case.code not in boss.get(reverse("core:home")).content.decode()
+    # A second opening is refused.
     client.post(reverse("screening:open_case", args=[assessment.pk]), {"region": labe.pk})
     assert Case.objects.count() == 1
 
