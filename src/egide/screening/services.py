@@ -96,7 +96,7 @@ DRAFT_LIFETIME = timedelta(hours=12)
 def interview_draft_start(*, actor: Any, case: Any = None) -> InterviewDraft:
     """Start an interview for *actor* (optionally for *case*); expired drafts are purged."""
     now = timezone.now()
-    InterviewDraft.objects.filter(expires_at__lt=now).delete()
+    interview_drafts_purge()
     return InterviewDraft.objects.create(
         author=actor, case=case, expires_at=now + DRAFT_LIFETIME, state_json="{}"
     )
@@ -108,3 +108,9 @@ def interview_draft_store(*, draft: InterviewDraft, state: dict[str, Any]) -> In
     draft.expires_at = timezone.now() + DRAFT_LIFETIME
     draft.save(update_fields=["state_json", "expires_at", "updated_at"])
     return draft
+
+
+def interview_drafts_purge() -> int:
+    """Delete the interview drafts past their expiry (also run by `egide retention purge`)."""
+    deleted, _by_model = InterviewDraft.objects.filter(expires_at__lt=timezone.now()).delete()
+    return deleted

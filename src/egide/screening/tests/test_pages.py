@@ -381,3 +381,22 @@ def test_interview_in_progress_can_be_resumed_from_the_list(
     assert _step_url(client, "movement") + "#step" in listing
     other = client_as(persona(roles.CASE_SUPERVISOR)).get(reverse("screening:list"))
     assert "Entretiens en cours" not in other.content.decode()
+
+
+def test_expired_drafts_are_deleted_by_the_retention_command(
+    client_as: Callable[[User], Client], caseworker: User
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    client_as(caseworker).get(URL)
+    client_as(caseworker).get(URL)
+    InterviewDraft.objects.filter(pk=InterviewDraft.objects.earliest("created_at").pk).update(
+        expires_at=timezone.now()
+    )
+    out = StringIO()
+    call_command("retention", "purge", stdout=out)
+    assert "1 expired interview draft(s) deleted" in out.getvalue()
+    assert InterviewDraft.objects.count() == 1
