@@ -89,7 +89,7 @@ def _alert_initial(assessment: Any) -> dict[str, Any]:
     """An alert pre-filled from a saved screening: no name, only what triage needs."""
     from django.utils.translation import gettext
 
-    from egide.screening.views import assessment_summary
+    from egide.screening.summary import assessment_summary
 
     if assessment is None:
         return {}

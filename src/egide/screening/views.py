@@ -298,26 +298,6 @@ def assessment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def assessment_summary(assessment: Assessment) -> dict[str, Any]:
-    """Age and sex in words and the result's reasons, in the reader's language (no name)."""
-    from egide.screening.forms import SEXES
-
-    person = assessment.input_document.get("person", {})
-    parts = []
-    if person.get("age") is not None:
-        parts.append(str(_("%(age)s years")) % {"age": person["age"]})
-    elif person.get("may_be_child"):
-        parts.append(str(_("may be under 18")))
-    parts.append(str(dict(SEXES).get(person.get("sex", "unknown"), "")).lower())
-    result = evaluate(parse_input(assessment.input_document), _lang())
-    reasons = [
-        str(r)
-        for part in ("safety", "trafficking", "smuggling", "gbv")
-        for r in result.get(part, {}).get("reasons", [])
-    ]
-    return {"person": ", ".join(p for p in parts if p), "reasons": reasons}
-
-
 def _next_steps(user: Any, assessment: Assessment) -> dict[str, Any]:
     """What the worker can do next from a saved screening: open a case, or raise an alert."""
     from egide.cases.permissions import can_open_cases, case_region_ids
