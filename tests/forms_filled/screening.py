@@ -75,7 +75,7 @@ def _check_determination(ctx: Ctx, response: Any) -> None:
     assert assessment.worker_agrees is False and assessment.worker_level == "possible"
     assert assessment.worker_justification == "Récit à confirmer avec la tante (fictif)"
     assert assessment.person_reference == "M.B. (fictive)" and assessment.region == labe()
-    assert not InterviewDraft.objects.exists()
+    assert InterviewDraft.objects.get().state_json == ""
 
 
 ALL_STEPS = {

@@ -101,7 +101,7 @@ class InterviewDraft(models.Model):
 
     Each step is its own page (POST, then redirect to the next step's GET), so the phone's Back
     button and a reload on a bad connection show the step again with its answers. Only the
-    author reads a draft; it expires and is deleted when the assessment is saved.
+    author reads a draft; its answers are erased when the assessment is saved, and it expires.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -123,6 +123,16 @@ class InterviewDraft(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     expires_at = models.DateTimeField(_("expires"), db_index=True)
     state_json = EncryptedTextField(_("answers so far (JSON)"), blank=True, default="")
+    # Once saved, the answers leave the draft; the draft only says where they went, so that a
+    # second tap on "save" or the Back button leads to the assessment, not to a lost interview.
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saved as"),
+    )
 
     class Meta:
         verbose_name = _("interview draft")

@@ -42,5 +42,5 @@ def get_draft_for_user_or_404(user: Any, draft_id: Any) -> InterviewDraft:
 def drafts_of(user: Any) -> QuerySet[InterviewDraft]:
     """The user's own interviews in progress that have not expired, latest first."""
     return InterviewDraft.objects.filter(
-        author_id=user.pk, expires_at__gte=timezone.now()
+        author_id=user.pk, expires_at__gte=timezone.now(), assessment__isnull=True
     ).order_by("-updated_at")[:10]

@@ -79,8 +79,8 @@ def assessment_create(
         },
     )
     if draft is not None:
-        # The answers now live (encrypted) in the assessment: the draft goes with the save.
-        InterviewDraft.objects.filter(pk=draft.pk).delete()
+        # The answers now live (encrypted) in the assessment: the draft keeps none of them.
+        InterviewDraft.objects.filter(pk=draft.pk).update(state_json="", assessment=assessment)
     return assessment
 
 

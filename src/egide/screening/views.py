@@ -35,6 +35,7 @@ from egide.screening.selectors import (
 
 STATE_LOST = _("The interview could not be resumed (it was open too long). Start again.")
 ASSESSMENT_SAVED = _("Assessment %(code)s saved.")
+ALREADY_SAVED = _("This interview is already saved as %(code)s.")
 CHOOSE_REGION = _("Choose the region of the case.")
 CASE_OPENED_FROM_SCREENING = _(
     "Case %(code)s opened from screening %(screening)s; the region's supervisors were told. "
@@ -151,6 +152,9 @@ def interview_step_view(request: HttpRequest, draft_id: Any, step: str) -> HttpR
     except Http404:
         messages.error(request, STATE_LOST)
         return redirect("screening:interview")
+    if draft.assessment_id is not None:
+        messages.info(request, ALREADY_SAVED % {"code": draft.assessment})
+        return redirect("screening:detail", pk=draft.assessment_id)
     state = draft.state
     missing = _first_missing(state, step)
     if missing is not None:

@@ -198,7 +198,7 @@ def test_interview_back_and_reload_show_the_step_with_its_answers(
     assert skipped.status_code == 302 and "/conditions/" in skipped["Location"]
 
 
-def test_interview_draft_is_encrypted_and_deleted_on_save(
+def test_interview_draft_is_encrypted_and_emptied_on_save(
     client_as: Callable[[User], Client], caseworker: User
 ) -> None:
     client = client_as(caseworker)
@@ -211,9 +211,17 @@ def test_interview_draft_is_encrypted_and_deleted_on_save(
     assert InterviewDraft.objects.get().state["consent"]["person_reference"] == "F.C. (fictive)"
     InterviewDraft.objects.all().delete()
     run_interview(client)
-    assert InterviewDraft.objects.count() == 0
+    draft = InterviewDraft.objects.get()
+    assessment = Assessment.objects.get()
+    assert draft.state_json == "" and draft.assessment == assessment
     event = AuditEvent.objects.get(action="screening.assessment_created")
     assert event.details["from_draft"] is True
+    # A second tap on "save", or Back to the result: the saved assessment, nothing twice.
+    url = reverse("screening:interview_step", args=[draft.pk, "result"])
+    again = client.post(url, {"go": "save", "agrees": "yes"})
+    assert again["Location"] == reverse("screening:detail", args=[assessment.pk])
+    assert client.get(url)["Location"] == again["Location"]
+    assert Assessment.objects.count() == 1
 
 
 def test_interview_missing_answer_is_named_at_the_top_and_focused(
