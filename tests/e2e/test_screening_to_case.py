@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from playwright.sync_api import expect
+
 from egide.accounts import roles
 from egide.audit.models import AuditEvent
 from egide.cases.models import Case
@@ -74,7 +76,7 @@ def test_screening_back_twice_then_case_identity_consent_referral(
     page.get_by_role("button", name="Continuer").click()
 
     # 2. Movement: she crossed from Sierra Leone with a paid facilitator.
-    assert page.url.endswith("/movement/#step")
+    page.wait_for_url(re.compile("/movement/#step$"))
     page.get_by_role(
         "group", name="La personne a-t-elle franchi une frontière internationale ?"
     ).get_by_label("Oui").check()
@@ -92,7 +94,7 @@ def test_screening_back_twice_then_case_identity_consent_referral(
     page.get_by_label(strong).check()
     page.get_by_label("Salaire faible ou inexistant (indice moyen)").check()
     page.get_by_role("button", name="Continuer").click()
-    assert page.url.endswith("/control/#step")
+    page.wait_for_url(re.compile("/control/#step$"))
 
     # The phone's Back, twice: each earlier step comes back with its answers, no resubmission.
     page.go_back()
@@ -123,6 +125,9 @@ def test_screening_back_twice_then_case_identity_consent_referral(
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.get_by_label("Je suis d’accord").check()
     page.get_by_role("button", name="Enregistrer l’évaluation").click()
+    page.wait_for_url(
+        re.compile(r"/screening/\d+/(#.*)?$")
+    )  # the save is done before reading the DB
     assessment = Assessment.objects.get()
     status = page.get_by_role("status")
     assert f"Évaluation {assessment.code} enregistrée." in status.inner_text()
@@ -137,6 +142,7 @@ def test_screening_back_twice_then_case_identity_consent_referral(
     next_steps.scroll_into_view_if_needed()
     screenshot(page, "screening-next-steps-360")
     page.get_by_role("button", name="Ouvrir un dossier de protection maintenant").click()
+    page.wait_for_url(re.compile(r"/cases/\d+/identity/(#.*)?$"))
     case = Case.objects.get()
     assert case.region.code == "GN-L" and case.owner.username == "aissatou.bah"
     assessment.refresh_from_db()
@@ -153,6 +159,7 @@ def test_screening_back_twice_then_case_identity_consent_referral(
     page.get_by_label("Nationalité").scroll_into_view_if_needed()
     screenshot(page, "identity-360")
     page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(re.compile(r"/cases/\d+/(#.*)?$"))
     assert page.get_by_role("heading", level=1).inner_text() == f"Dossier {case.code}"
     assert "Enregistré." in page.get_by_role("status").inner_text()
     case.refresh_from_db()
@@ -171,6 +178,7 @@ def test_screening_back_twice_then_case_identity_consent_referral(
     consent.get_by_label("Langue dans laquelle cela a été expliqué").fill("soussou")
     consent.get_by_label("Date").fill("2026-11-21")
     consent.get_by_role("button", name="Enregistrer le consentement").click()
+    expect(page.locator("#consent")).to_contain_text("Accordé")
     consents = page.locator("#consent").inner_text()
     assert "Accordé" in consents and "(Hébergement)" in consents and "shelter" not in consents
     page.get_by_text("Ajouter un besoin").click()
@@ -183,6 +191,7 @@ def test_screening_back_twice_then_case_identity_consent_referral(
     page.get_by_label("Urgent", exact=True).check()
     screenshot(page, "refer-360")
     page.get_by_role("button", name="Envoyer l’orientation").click()
+    page.wait_for_url(re.compile(r"/cases/\d+/(#.*)?$"))
     referral = Referral.objects.get()
     assert f"Orientation {referral.code} envoyée." in page.get_by_role("status").inner_text()
     history = page.locator("#status").inner_text()
@@ -219,7 +228,8 @@ def test_urgent_stop_is_at_the_top_of_the_phone_screen(
     assert _in_view(page.get_by_role("button", name=re.compile("La personne est en sécurité")))
     screenshot(page, "interview-urgent-stop-360")
     page.get_by_role("button", name="Enregistrer maintenant et orienter").click()
-    assert page.url.endswith("/result/#step")
+    page.wait_for_url(re.compile("/result/#step$"))
     page.get_by_label("Je suis d’accord").check()
     page.get_by_role("button", name="Enregistrer l’évaluation").click()
+    page.wait_for_url(re.compile(r"/screening/\d+/(#.*)?$"))
     assert Assessment.objects.get().urgent

@@ -244,7 +244,10 @@ def _save(request: HttpRequest, draft: InterviewDraft, form: Any) -> HttpRespons
         draft=draft,
     )
     messages.success(request, ASSESSMENT_SAVED % {"code": assessment.code})
-    return redirect("screening:detail", pk=assessment.pk)
+    # An explicit fragment: without one the browser keeps the form's "#problem"; "#main" puts
+    # the confirmation at the top of a phone screen.
+    detail = reverse("screening:detail", args=[assessment.pk])
+    return HttpResponseRedirect(f"{detail}#main")
 
 
 def assessment_list_view(request: HttpRequest) -> HttpResponse:

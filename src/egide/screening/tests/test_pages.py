@@ -87,7 +87,7 @@ def test_interview_saves_an_assessment_with_codes_result_and_determination(
     response = run_interview(client)
     assert response.status_code == 302
     assessment = Assessment.objects.get()
-    assert response["Location"] == reverse("screening:detail", args=[assessment.pk])
+    assert response["Location"] == reverse("screening:detail", args=[assessment.pk]) + "#main"
     assert assessment.trafficking_level == "presumed" and assessment.child
     assert assessment.rule_set == "1.0" and assessment.worker_agrees is True
     assert "act.recruited" in assessment.input_document["indicators"]
