@@ -59,13 +59,13 @@ def test_caseworker_screens_child_domestic_worker(
     assert page.get_by_text("Enfant :").first.is_visible()  # child-friendly prompts
     page.get_by_label("Recrutée").check()
     page.get_by_label("Transportée").check()
-    page.get_by_label("Tromperie sur l'accès à l'éducation (W)").check()
+    page.get_by_label("Tromperie sur l'accès à l'éducation (indice faible)").check()
     page.get_by_role("button", name="Continuer").click()
 
     # 4. Work and living conditions.
-    page.get_by_label("Journées ou heures de travail excessives (S)").check()
-    page.get_by_label("Salaire faible ou inexistant (M)").check()
-    page.get_by_label("Pas d'accès à l'éducation (W)").check()
+    page.get_by_label("Journées ou heures de travail excessives (indice fort)").check()
+    page.get_by_label("Salaire faible ou inexistant (indice moyen)").check()
+    page.get_by_label("Pas d'accès à l'éducation (indice faible)").check()
     page.get_by_role("button", name="Continuer").click()
 
     # 5. Control, 6. purpose, 7. GBV.

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from egide.accounts.models import User
-from egide.cases.models import CASE_FLAGS, URGENCY_CHOICES, Case, Consent, Need, Note
+from egide.cases.models import CASE_FLAGS, URGENCY_CHOICES, Alert, Case, Consent, Need, Note
 from egide.core.limits import BoundedDateField, text_limit
 from egide.core.models import Country, Prefecture, Region
 from egide.directory.needs import NEED_TYPES
@@ -116,7 +116,16 @@ class IdentityForm(forms.ModelForm):  # type: ignore[type-arg]
             "prefecture",
             "flags",
         ]
-        widgets = {"birth_date": DATE}
+        # The encrypted fields are TextFields: one-line inputs, not ten-row boxes on a phone.
+        widgets = {
+            "birth_date": DATE,
+            "first_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "aliases": forms.TextInput(attrs={"autocomplete": "off"}),
+            "languages": forms.TextInput(),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+            "guardian": forms.TextInput(attrs={"autocomplete": "off"}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -247,3 +256,17 @@ class CaseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if owners is not None:
             self.fields["owner"].queryset = owners
+
+
+class AlertFilterForm(forms.Form):
+    q = forms.CharField(label=_("Alert code or locality"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *Alert.Status.choices]
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), required=False, choices=[("", _("All")), *URGENCY_CHOICES]
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)

@@ -71,6 +71,15 @@ class Alert(models.Model):
     what_was_seen = EncryptedTextField(_("what was seen"))
     urgency = models.CharField(_("urgency"), max_length=10, choices=URGENCY_CHOICES)
     child_concerned = models.BooleanField(_("a child is concerned"), null=True)
+    # The screening the alert was raised from: attached to the case that triage opens.
+    assessment = models.ForeignKey(
+        "screening.Assessment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("screening"),
+    )
     due_at = models.DateTimeField(_("to triage before"), db_index=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.NEW, db_index=True
@@ -209,6 +218,11 @@ class Case(models.Model):
         _("identifying data kept until"), null=True, blank=True, db_index=True
     )
     purged_at = models.DateTimeField(_("identifying data purged"), null=True, blank=True)
+    # Opened by a case worker straight from a screening, without triage: a supervisor of the
+    # region reviews it (the flag shows on their home page until they do).
+    review_pending = models.BooleanField(
+        _("awaiting the supervisor's review"), default=False, db_index=True
+    )
     team = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="CaseMember",
@@ -288,6 +302,10 @@ class CaseStatusChange(models.Model):
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
 
+    @property
+    def to_status_label(self) -> str:
+        return str(dict(Case.Status.choices).get(self.to_status, self.to_status))
+
 
 class Consent(models.Model):
     """Informed consent for one purpose, with who explained it and the decision; withdrawable."""
@@ -340,6 +358,13 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None and self.decision != self.Decision.REFUSED
+
+    @property
+    def service_type_labels(self) -> list[str]:
+        from egide.directory.needs import NEED_TYPES
+
+        labels = dict(NEED_TYPES)
+        return [str(labels.get(code, code)) for code in self.service_types]
 
 
 class Need(models.Model):

@@ -77,3 +77,13 @@ def can_approve_closure(user: Any, case: Case) -> bool:
 def can_override_consent(user: Any, case: Case) -> bool:
     """Only a supervisor may send a referral without consent, with a recorded reason."""
     return is_case_supervisor(user, case)
+
+
+def case_region_ids(user: Any) -> set[int]:
+    """Regions where *user* works on cases (as case worker or supervisor)."""
+    return region_ids_for_role(user, roles.CASE_WORKER) | supervised_region_ids(user)
+
+
+def can_open_case_in(user: Any, region_id: int | None) -> bool:
+    """A case worker or supervisor opens a case directly only in a region where they work."""
+    return can_open_cases(user) and region_id in case_region_ids(user)

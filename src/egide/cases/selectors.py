@@ -21,6 +21,38 @@ def alerts_for(user: Any) -> QuerySet[Alert]:
     return alerts_visible_to(user, Alert.objects.select_related("region", "created_by"))
 
 
+def code_number(text: str, prefix: str) -> int | None:
+    """The number in a code typed as "ALR-000012", "alr 12" or "12"; None when it has none."""
+    cleaned = text.strip().upper().removeprefix(prefix).strip(" -")
+    return int(cleaned) if cleaned.isdigit() else None
+
+
+def alerts_search(
+    user: Any,
+    *,
+    q: str = "",
+    status: str = "",
+    urgency: str = "",
+    region_id: int | None = None,
+    overdue: bool = False,
+) -> QuerySet[Alert]:
+    """Visible alerts filtered by code or locality, status, urgency, region and lateness;
+    new ones first, the nearest deadline first."""
+    qs = alerts_for(user)
+    if q.strip():
+        number = code_number(q, "ALR")
+        qs = qs.filter(pk=number) if number is not None else qs.filter(locality__icontains=q)
+    if status:
+        qs = qs.filter(status=status)
+    if urgency:
+        qs = qs.filter(urgency=urgency)
+    if region_id:
+        qs = qs.filter(region_id=region_id)
+    if overdue:
+        qs = qs.filter(status=Alert.Status.NEW, due_at__lt=timezone.now())
+    return qs.order_by("status", "due_at", "-id")
+
+
 def get_alert_for_user_or_404(user: Any, pk: int) -> Alert:
     alert = alerts_for(user).filter(pk=pk).first()
     if alert is None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egide.audit.services import audit_record
 from egide.cases.models import (
+    SEX_CHOICES,
     Alert,
     Attachment,
     Case,
@@ -29,7 +30,7 @@ from egide.cases.models import (
     Note,
 )
 from egide.cases.names import name_tokens
-from egide.cases.permissions import can_approve_closure, can_triage
+from egide.cases.permissions import can_approve_closure, can_open_case_in, can_triage
 from egide.core.models import Region
 
 IDENTITY_FIELDS = (
@@ -57,6 +58,11 @@ ALREADY_WITHDRAWN = _("This consent was already withdrawn.")
 FILE_TOO_BIG = _("The file is larger than 5 MB.")
 FILE_TYPE = _("Only PDF, JPEG, PNG and plain-text files can be attached.")
 MEMBER_ORG = _("Only case workers and supervisors of the owner organisation can join the team.")
+
+
+NOT_REVIEWER = _("Only a case supervisor of this case can review it.")
+ASSESSMENT_HAS_CASE = _("This screening is already attached to a case.")
+NOT_YOUR_REGION = _("You can only open a case in a region where you work.")
 
 
 class CaseError(ValueError):
@@ -90,6 +96,7 @@ def alert_raise(
     prefecture: Any = None,
     locality: str = "",
     border_point: str = "",
+    assessment: Any = None,
 ) -> Alert:
     """Record an alert; it is due for triage within the urgency's deadline."""
     alert = Alert.objects.create(
@@ -105,14 +112,27 @@ def alert_raise(
         urgency=urgency,
         child_concerned=child_concerned,
         due_at=_deadline(urgency, settings.EGIDE_ALERT_DEADLINE_HOURS),
+        assessment=assessment,
     )
     audit_record(
         actor=actor,
         action="alert.raised",
         obj=alert,
-        details={"urgency": urgency, "region": region.code},
+        details={
+            "urgency": urgency,
+            "region": region.code,
+            **({"assessment": assessment.code} if assessment is not None else {}),
+        },
     )
     return alert
+
+
+def _attach_assessment(alert: Alert, case: Case) -> None:
+    """The screening an alert came from follows it into the case (if it has none yet)."""
+    if alert.assessment_id is not None:
+        from egide.screening.models import Assessment
+
+        Assessment.objects.filter(pk=alert.assessment_id, case__isnull=True).update(case=case)
 
 
 def _triage(actor: Any, alert: Alert) -> None:
@@ -137,6 +157,7 @@ def alert_open_case(*, actor: Any, alert: Alert, owner: Any) -> Case:
     )
     alert.status, alert.case = Alert.Status.CASE_OPENED, case
     alert.save()
+    _attach_assessment(alert, case)
     audit_record(actor=actor, action="alert.case_opened", obj=alert, details={"case": case.code})
     return case
 
@@ -147,6 +168,7 @@ def alert_merge(*, actor: Any, alert: Alert, case: Case) -> None:
     _triage(actor, alert)
     alert.status, alert.case = Alert.Status.MERGED, case
     alert.save()
+    _attach_assessment(alert, case)
     audit_record(actor=actor, action="alert.merged", obj=alert, details={"case": case.code})
 
 
@@ -224,6 +246,93 @@ def case_open(
         details={"code": case.code, "owner": owner.username},
     )
     return case
+
+
+@transaction.atomic
+def case_open_from_assessment(*, actor: Any, assessment: Any, region: Region) -> Case:
+    """Open a case straight from a saved screening, owned by *actor*, in a region where the
+    actor works; the screening is attached to it and the region's supervisors are told (by
+    e-mail, codes only) so that they can review it.
+
+    Raises CaseError when the screening already has a case or the region is not the actor's.
+    """
+    if assessment.case_id is not None:
+        raise CaseError(str(ASSESSMENT_HAS_CASE))
+    if not can_open_case_in(actor, region.pk):
+        raise CaseError(str(NOT_YOUR_REGION))
+    sex = assessment.input_document.get("person", {}).get("sex", "unknown")
+    case = case_open(
+        actor=actor,
+        region=region,
+        owner=actor,
+        child=assessment.child,
+        sex=sex if sex in dict(SEX_CHOICES) else "unknown",
+    )
+    case.review_pending = True
+    case.save(update_fields=["review_pending"])
+    assessment.case = case
+    assessment.save(update_fields=["case"])
+    supervisors = case_supervisors_of(case)
+    audit_record(
+        actor=actor,
+        action="case.opened_from_screening",
+        obj=case,
+        details={"assessment": assessment.code, "supervisors_notified": len(supervisors)},
+    )
+    transaction.on_commit(lambda: _notify_supervisors(supervisors, case, assessment.code))
+    return case
+
+
+@transaction.atomic
+def case_review(*, actor: Any, case: Case) -> None:
+    """A supervisor of the case's region has reviewed a case opened without triage.
+
+    Raises CaseError when the actor is not a supervisor of this case.
+    """
+    if not can_approve_closure(actor, case):
+        raise CaseError(str(NOT_REVIEWER))
+    if case.review_pending:
+        case.review_pending = False
+        case.save(update_fields=["review_pending"])
+        audit_record(actor=actor, action="case.reviewed", obj=case)
+
+
+def case_supervisors_of(case: Case) -> list[Any]:
+    """Active supervisors of the case's owner organisation who supervise its region."""
+    from egide.accounts import roles
+    from egide.accounts.models import User
+    from egide.cases.permissions import supervised_region_ids
+
+    candidates = User.objects.filter(
+        is_active=True,
+        organisation_id=case.owner_organisation_id,
+        role_assignments__role__code=roles.CASE_SUPERVISOR,
+    ).distinct()
+    return [u for u in candidates if case.region_id in supervised_region_ids(u)]
+
+
+def _notify_supervisors(supervisors: list[Any], case: Case, assessment_code: str) -> None:
+    """One short e-mail per supervisor, naming codes only (never personal data)."""
+    from django.core.mail import send_mass_mail
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    mails = []
+    for user in supervisors:
+        if not user.email:
+            continue
+        with translation.override(user.language or "fr"):
+            subject = gettext("Égide: case %(case)s opened from screening %(scr)s") % {
+                "case": case.code,
+                "scr": assessment_code,
+            }
+            body = gettext(
+                "A case worker opened case %(case)s directly from screening %(scr)s. "
+                "Open Égide to review it."
+            ) % {"case": case.code, "scr": assessment_code}
+        mails.append((subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
+    if mails:
+        send_mass_mail(mails, fail_silently=True)
 
 
 @transaction.atomic

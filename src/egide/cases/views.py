@@ -6,10 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -26,7 +26,7 @@ from egide.cases.permissions import (
     is_case_supervisor,
 )
 from egide.cases.selectors import (
-    alerts_for,
+    alerts_search,
     cases_for,
     cases_search,
     get_alert_for_user_or_404,
@@ -54,24 +54,73 @@ def alert_list_view(request: HttpRequest) -> HttpResponse:
     """Alerts I raised and, for supervisors, those of my regions (overdue first)."""
     if not can_raise_alert(request.user):
         raise Http404
-    alerts = alerts_for(request.user).order_by("status", "due_at")
-    page = Paginator(alerts, 25).get_page(request.GET.get("page"))
-    return render(request, "cases/alert_list.html", {"page": page})
+    form = forms.AlertFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "q": data["q"],
+            "status": data["status"],
+            "urgency": data["urgency"],
+            "region_id": data["region"].pk if data["region"] else None,
+            "overdue": data["overdue"],
+        }
+    page = page_without_count(alerts_search(request.user, **filters), request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/alert_list.html",
+        {"page": page, "form": form, "query": query.urlencode(), "filtered": bool(request.GET)},
+    )
+
+
+def _assessment_of(request: HttpRequest) -> Any:
+    """The screening an alert is raised from (?assessment=), if the user may see it."""
+    raw = request.POST.get("assessment") or request.GET.get("assessment") or ""
+    if not raw.isdigit():
+        return None
+    from egide.screening.selectors import get_assessment_for_user_or_404
+
+    return get_assessment_for_user_or_404(request.user, int(raw))
+
+
+def _alert_initial(assessment: Any) -> dict[str, Any]:
+    """An alert pre-filled from a saved screening: no name, only what triage needs."""
+    from django.utils.translation import gettext
+
+    from egide.screening.summary import assessment_summary
+
+    if assessment is None:
+        return {}
+    summary = assessment_summary(assessment)
+    return {
+        "region": assessment.region_id,
+        "seen_on": timezone.localtime(assessment.created_at).date(),
+        "urgency": "immediate"
+        if assessment.urgent
+        else ("urgent" if assessment.trafficking_level == "presumed" else "normal"),
+        "child_concerned": "yes" if assessment.child else "",
+        "person_description": gettext("Person screened in %(code)s: %(person)s")
+        % {"code": assessment.code, "person": summary["person"]},
+        "what_was_seen": "\n".join(summary["reasons"]),
+    }
 
 
 def alert_create_view(request: HttpRequest) -> HttpResponse:
     if not can_raise_alert(request.user):
         raise Http404
-    form = forms.AlertForm(request.POST or None)
+    assessment = _assessment_of(request)
+    form = forms.AlertForm(request.POST or None, initial=_alert_initial(assessment))
     if request.method == "POST" and form.is_valid():
-        alert = services.alert_raise(actor=request.user, **form.cleaned_data)
+        alert = services.alert_raise(actor=request.user, assessment=assessment, **form.cleaned_data)
         messages.success(
             request,
             _("Alert %(code)s raised. The case supervisors of the region will triage it.")
             % {"code": alert.code},
         )
         return redirect("cases:alert_detail", pk=alert.pk)
-    return render(request, "cases/alert_form.html", {"form": form})
+    return render(request, "cases/alert_form.html", {"form": form, "assessment": assessment})
 
 
 def alert_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -198,7 +247,8 @@ def case_identity_view(request: HttpRequest, pk: int) -> HttpResponse:
         data = {name: form.cleaned_data[name] for name in form.changed_data}
         if "nationality" in data:
             nationality = data.pop("nationality")
-            data["nationality_id"] = nationality.pk if nationality else None
+            # The foreign key points at Country.code (to_field), not at its primary key.
+            data["nationality_id"] = nationality.code if nationality else None
         if "prefecture" in data:
             prefecture = data.pop("prefecture")
             data["prefecture_id"] = prefecture.pk if prefecture else None
@@ -284,6 +334,10 @@ def _approve(request: HttpRequest, case: Case, item: int | None) -> None:
     services.closure_approve(actor=request.user, case=case)
 
 
+def _review(request: HttpRequest, case: Case, item: int | None) -> None:
+    services.case_review(actor=request.user, case=case)
+
+
 def _status(request: HttpRequest, case: Case, item: int | None) -> None:
     form = forms.StatusForm(request.POST)
     if not form.is_valid():
@@ -309,6 +363,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, Case, int | None], None]] = {
     "closure_request": _simple(forms.ClosureForm, services.closure_request),
     "closure_approve": _approve,
     "reopen": _simple(forms.ReopenForm, services.case_reopen),
+    "review": _review,
 }
 
 

@@ -24,4 +24,23 @@ def home_view(request: HttpRequest) -> HttpResponse:
     overdue = None
     if has_role(request.user, CASE_WORKER, CASE_SUPERVISOR, SERVICE_PROVIDER, LAW_ENFORCEMENT):
         overdue = overdue_for(request.user)
-    return render(request, "core/home.html", {"roles": roles, "overdue": overdue})
+    to_review = None
+    if has_role(request.user, CASE_SUPERVISOR):
+        from egide.cases.permissions import supervised_region_ids
+        from egide.cases.selectors import cases_for
+
+        to_review = list(
+            cases_for(request.user).filter(
+                review_pending=True, region_id__in=supervised_region_ids(request.user)
+            )[:20]
+        )
+    waiting = None
+    if has_role(request.user, SERVICE_PROVIDER, LAW_ENFORCEMENT):
+        from egide.referrals.selectors import waiting_count
+
+        waiting = waiting_count(request.user)
+    return render(
+        request,
+        "core/home.html",
+        {"roles": roles, "overdue": overdue, "waiting": waiting, "to_review": to_review},
+    )

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from egide.cases.models import URGENCY_CHOICES, Case
 from egide.directory.models import Service
+from egide.directory.needs import NEED_TYPES
+from egide.referrals.models import Referral
 
 SHARED_CHOICES = [
     ("first_name", _("First name")),
@@ -74,3 +76,17 @@ class DeliveryForm(forms.Form):
     outcome = forms.CharField(
         label=_("Outcome"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ReferralFilterForm(forms.Form):
+    q = forms.CharField(label=_("Referral or case code"), required=False, max_length=40)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *Referral.Status.choices]
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), required=False, choices=[("", _("All")), *URGENCY_CHOICES]
+    )
+    need_type = forms.ChoiceField(
+        label=_("Need"), required=False, choices=[("", _("All")), *NEED_TYPES]
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)

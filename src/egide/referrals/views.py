@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from egide.accounts import roles
 from egide.accounts.permissions import has_role
+from egide.core.paging import page_without_count
 from egide.referrals import services
-from egide.referrals.forms import DeclineForm, DeliveryForm
+from egide.referrals.forms import SHARED_CHOICES, DeclineForm, DeliveryForm, ReferralFilterForm
 from egide.referrals.permissions import can_answer, can_manage
-from egide.referrals.selectors import get_referral_for_user_or_404, referrals_for
+from egide.referrals.selectors import get_referral_for_user_or_404, referrals_search
 
 RECEIVING_ROLES = (
     roles.SERVICE_PROVIDER,
@@ -27,12 +29,32 @@ def referral_list_view(request: HttpRequest) -> HttpResponse:
     """Referrals addressed to my organisation, or sent for my cases."""
     if not has_role(request.user, *RECEIVING_ROLES):
         raise Http404
-    status = request.GET.get("status", "")
-    referrals = referrals_for(request.user)
-    if status:
-        referrals = referrals.filter(status=status)
-    page = Paginator(referrals, 25).get_page(request.GET.get("page"))
-    return render(request, "referrals/list.html", {"page": page, "status": status})
+    form = ReferralFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = dict(form.cleaned_data)
+    page = page_without_count(referrals_search(request.user, **filters), request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "referrals/list.html",
+        {"page": page, "form": form, "query": query.urlencode(), "filtered": bool(request.GET)},
+    )
+
+
+def shared_rows(shared: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The data sent with a referral as (label, value) in the reader's language: providers
+    and police read "Prénom: Aminata", never `first_name` or `sex: female`."""
+    from egide.cases.models import SEX_CHOICES
+
+    labels = {"case_code": _("Case code"), "message": _("Message"), **dict(SHARED_CHOICES)}
+    sexes = dict(SEX_CHOICES)
+    rows = []
+    for key, value in shared.items():
+        shown = sexes.get(value, value) if key == "sex" else value
+        rows.append((str(labels.get(key, _("Other information"))), shown))
+    return rows
 
 
 def referral_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -44,6 +66,7 @@ def referral_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "referrals/detail.html",
         {
             "referral": referral,
+            "shared_rows": shared_rows(referral.shared),
             "answerer": can_answer(request.user, referral),
             "manager": can_manage(request.user, referral),
             "decline_form": DeclineForm(),

@@ -30,6 +30,12 @@ SEXES = [
     ("other", _("Other")),
     ("unknown", _("Unknown / not said")),
 ]
+# The catalogue's S/M/W strengths in words: a letter alone means nothing to a field worker.
+STRENGTH_WORDS = {
+    "S": _("strong indicator"),
+    "M": _("medium indicator"),
+    "W": _("weak indicator"),
+}
 CONSENT_REQUIRED = _("The interview can only go on with the person's informed consent.")
 
 
@@ -42,7 +48,7 @@ def indicator_field(group: str) -> forms.MultipleChoiceField:
     for ind in grp.indicators:
         label = ind.label(lang)
         if ind.strength:
-            label = f"{label} ({ind.strength})"
+            label = f"{label} ({STRENGTH_WORDS.get(ind.strength, ind.strength)})"
         choices.append((ind.code, label))
     return forms.MultipleChoiceField(
         label=grp.label(lang),

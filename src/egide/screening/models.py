@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -93,3 +94,53 @@ class Assessment(models.Model):
     @property
     def interview(self) -> dict[str, Any]:
         return json.loads(self.interview_json) if self.interview_json else {}
+
+
+class InterviewDraft(models.Model):
+    """The answers of an interview in progress, kept encrypted on the server between steps.
+
+    Each step is its own page (POST, then redirect to the next step's GET), so the phone's Back
+    button and a reload on a bad connection show the step again with its answers. Only the
+    author reads a draft; its answers are erased when the assessment is saved, and it expires.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("case"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+    state_json = EncryptedTextField(_("answers so far (JSON)"), blank=True, default="")
+    # Once saved, the answers leave the draft; the draft only says where they went, so that a
+    # second tap on "save" or the Back button leads to the assessment, not to a lost interview.
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saved as"),
+    )
+
+    class Meta:
+        verbose_name = _("interview draft")
+        verbose_name_plural = _("interview drafts")
+
+    def __str__(self) -> str:
+        return f"draft {self.pk}"
+
+    @property
+    def state(self) -> dict[str, Any]:
+        return json.loads(self.state_json) if self.state_json else {}

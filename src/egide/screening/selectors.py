@@ -6,8 +6,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from egide.screening.models import Assessment
+from egide.screening.models import Assessment, InterviewDraft
 from egide.screening.permissions import assessments_visible_to
 
 
@@ -22,3 +23,24 @@ def get_assessment_for_user_or_404(user: Any, pk: int) -> Assessment:
     if assessment is None:
         raise Http404
     return assessment
+
+
+def get_draft_for_user_or_404(user: Any, draft_id: Any) -> InterviewDraft:
+    """The user's own interview in progress; someone else's, or an expired one, is a 404."""
+    draft = (
+        InterviewDraft.objects.filter(
+            pk=draft_id, author_id=user.pk, expires_at__gte=timezone.now()
+        )
+        .select_related("case")
+        .first()
+    )
+    if draft is None:
+        raise Http404
+    return draft
+
+
+def drafts_of(user: Any) -> QuerySet[InterviewDraft]:
+    """The user's own interviews in progress that have not expired, latest first."""
+    return InterviewDraft.objects.filter(
+        author_id=user.pk, expires_at__gte=timezone.now(), assessment__isnull=True
+    ).order_by("-updated_at")[:10]

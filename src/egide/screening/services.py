@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from egide.audit.services import audit_record
 from egide.screening.contract import ScreeningInput
-from egide.screening.models import Assessment
+from egide.screening.models import Assessment, InterviewDraft
 from egide.screening.rules import RULE_SET, evaluate
 
 DISAGREE_NEEDS_REASON = _("Explain why you disagree: the justification is required.")
@@ -33,6 +35,7 @@ def assessment_create(
     worker_level: str = "",
     worker_justification: str = "",
     case: Any = None,
+    draft: InterviewDraft | None = None,
 ) -> Assessment:
     """Evaluate *data* with the current rule set and save it with the worker's determination.
 
@@ -72,11 +75,42 @@ def assessment_create(
             "rule_set": RULE_SET,
             "level": assessment.trafficking_level,
             "worker_agrees": worker_agrees,
+            "from_draft": draft is not None,
         },
     )
+    if draft is not None:
+        # The answers now live (encrypted) in the assessment: the draft keeps none of them.
+        InterviewDraft.objects.filter(pk=draft.pk).update(state_json="", assessment=assessment)
     return assessment
 
 
 def assessment_viewed(*, actor: Any, assessment: Assessment) -> None:
     """Record that *actor* read the personal data of *assessment*."""
     audit_record(actor=actor, action="screening.assessment_viewed", obj=assessment)
+
+
+# Drafts live this long after their last step: a day in the field with breaks and bad network.
+DRAFT_LIFETIME = timedelta(hours=12)
+
+
+def interview_draft_start(*, actor: Any, case: Any = None) -> InterviewDraft:
+    """Start an interview for *actor* (optionally for *case*); expired drafts are purged."""
+    now = timezone.now()
+    interview_drafts_purge()
+    return InterviewDraft.objects.create(
+        author=actor, case=case, expires_at=now + DRAFT_LIFETIME, state_json="{}"
+    )
+
+
+def interview_draft_store(*, draft: InterviewDraft, state: dict[str, Any]) -> InterviewDraft:
+    """Keep the answers so far (encrypted) and push the expiry back."""
+    draft.state_json = json.dumps(state, sort_keys=True)
+    draft.expires_at = timezone.now() + DRAFT_LIFETIME
+    draft.save(update_fields=["state_json", "expires_at", "updated_at"])
+    return draft
+
+
+def interview_drafts_purge() -> int:
+    """Delete the interview drafts past their expiry (also run by `egide retention purge`)."""
+    deleted, _by_model = InterviewDraft.objects.filter(expires_at__lt=timezone.now()).delete()
+    return deleted

@@ -1,17 +1,20 @@
 """Screening pages: the guided interview, the list and the detail of saved assessments.
 
-The interview keeps its answers in a signed hidden field between steps, so that nothing about
-the person is stored on the server until the worker saves the assessment.
+Each interview step is its own page: the step's answers are POSTed, kept in an encrypted draft
+on the server, and the browser is redirected to the next step's GET (POST/redirect/GET). The
+phone's Back button and a reload therefore show a step again with its answers, never a
+"confirm form resubmission" dead end.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core import signing
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -20,30 +23,30 @@ from egide.screening import interview, services
 from egide.screening.catalogue import load_catalogue
 from egide.screening.contract import InputError, parse_input
 from egide.screening.forms import ConsentForm, DeterminationForm, IndicatorsForm, MovementForm
-from egide.screening.models import Assessment
+from egide.screening.models import Assessment, InterviewDraft
 from egide.screening.permissions import can_screen
 from egide.screening.rules import RULE_SET, evaluate
-from egide.screening.selectors import assessments_for, get_assessment_for_user_or_404
+from egide.screening.selectors import (
+    assessments_for,
+    drafts_of,
+    get_assessment_for_user_or_404,
+    get_draft_for_user_or_404,
+)
 
-STATE_SALT = "egide.screening.interview"
-STATE_MAX_AGE = 4 * 3600
 STATE_LOST = _("The interview could not be resumed (it was open too long). Start again.")
+ASSESSMENT_SAVED = _("Assessment %(code)s saved.")
+ALREADY_SAVED = _("This interview is already saved as %(code)s.")
+CHOOSE_REGION = _("Choose the region of the case.")
+CASE_OPENED_FROM_SCREENING = _(
+    "Case %(code)s opened from screening %(screening)s; the region's supervisors were told. "
+    "Now record the person's identity."
+)
 TRISTATE = {"yes": True, "no": False, "unknown": None}
+ALL_STEPS = (*interview.STEP_KEYS, interview.RESULT, interview.URGENT)
 
 
 def _lang() -> str:
     return "fr" if (get_language() or "fr").startswith("fr") else "en"
-
-
-def _load_state(request: HttpRequest) -> dict[str, Any] | None:
-    raw = request.POST.get("state", "")
-    if not raw:
-        return {}
-    try:
-        state = signing.loads(raw, salt=STATE_SALT, max_age=STATE_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    return state if isinstance(state, dict) else None
 
 
 def _document(state: dict[str, Any]) -> dict[str, Any]:
@@ -76,40 +79,23 @@ def _step_form(step: str, data: Any = None, initial: Any = None) -> Any:
         return ConsentForm(data, initial=initial)
     if step == "movement":
         return MovementForm(data, initial=initial)
+    if step == interview.RESULT:
+        return DeterminationForm(data, initial=initial)
     return IndicatorsForm(data, initial=initial, groups=interview.step_by_key(step).groups)
 
 
 def _serialisable(cleaned: dict[str, Any]) -> dict[str, Any]:
     out = dict(cleaned)
-    region = out.pop("region", None)
-    out["region"] = region.pk if region is not None else None
+    if "region" in out:
+        region = out.pop("region")
+        out["region"] = region.pk if region is not None else None
     return out
 
 
-def _render_step(
-    request: HttpRequest,
-    step: str,
-    state: dict[str, Any],
-    form: Any,
-    extra: dict[str, Any] | None = None,
-) -> HttpResponse:
-    child = False
-    if "consent" in state:
-        data = parse_input(_document(state))
-        child = evaluate(data)["child"]
-    step_def = interview.step_by_key(step) if step in interview.STEP_KEYS else None
-    context = {
-        "step": step,
-        "step_def": step_def,
-        "steps": interview.STEPS,
-        "step_number": interview.STEP_KEYS.index(step) + 1 if step_def else len(interview.STEPS),
-        "form": form,
-        "state": signing.dumps(state, salt=STATE_SALT, compress=True),
-        "child": child,
-        "always": interview.ALWAYS,
-        **(extra or {}),
-    }
-    return render(request, "screening/interview.html", context)
+def _step_url(draft: InterviewDraft, step: str) -> str:
+    # The fragment brings the step's title (or the urgent stop) to the top of a phone screen.
+    anchor = "urgent" if step == interview.URGENT else "step"
+    return reverse("screening:interview_step", args=[draft.pk, step]) + f"#{anchor}"
 
 
 def _result_context(state: dict[str, Any]) -> dict[str, Any]:
@@ -120,71 +106,129 @@ def _result_context(state: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _focus_first_error(form: Any) -> None:
+    """Without JavaScript, `autofocus` on the first wrong answer brings it into view."""
+    for name in form.errors:
+        if name in form.fields:
+            form.fields[name].widget.attrs["autofocus"] = True
+            return
+
+
+def _first_missing(state: dict[str, Any], step: str) -> str | None:
+    """The first step before *step* that has no answers yet (steps cannot be skipped by URL)."""
+    if step == interview.URGENT:
+        return None if state.get("consent", {}).get("safety") else "consent"
+    if step == interview.RESULT and state.get("stopped") and "consent" in state:
+        return None  # urgent stop: save now and refer, the other steps can wait
+    order = [*interview.STEP_KEYS, interview.RESULT]
+    for earlier in order[: order.index(step)]:
+        if earlier not in state:
+            return earlier
+    return None
+
+
 @never_cache
 def interview_view(request: HttpRequest) -> HttpResponse:
-    """The guided interview, one step per page; saves only at the end, when the worker says so."""
+    """Start an interview (optionally for a case) and go to its first step."""
     if not can_screen(request.user):
         raise Http404
-    if request.method != "POST":
-        start: dict[str, Any] = {}
-        if request.GET.get("case", "").isdigit():
-            from egide.cases.selectors import get_case_for_user_or_404
+    case = None
+    if request.GET.get("case", "").isdigit():
+        from egide.cases.selectors import get_case_for_user_or_404
 
-            case = get_case_for_user_or_404(request.user, int(request.GET["case"]))
-            start["case"] = case.pk
-        return _render_step(
-            request, "consent", start, ConsentForm(), {"case_id": start.get("case")}
-        )
-    loaded = _load_state(request)
-    if loaded is None:
-        return _render_step(request, "consent", {}, ConsentForm(), {"error": STATE_LOST})
-    state = loaded
-    step = request.POST.get("step", "consent")
-    action = request.POST.get("go", "next")
-    if step not in (*interview.STEP_KEYS, interview.RESULT, interview.URGENT):
-        step = "consent"
+        case = get_case_for_user_or_404(request.user, int(request.GET["case"]))
+    draft = services.interview_draft_start(actor=request.user, case=case)
+    return HttpResponseRedirect(_step_url(draft, "consent"))
+
+
+@never_cache
+def interview_step_view(request: HttpRequest, draft_id: Any, step: str) -> HttpResponse:
+    """One step of the guided interview: GET shows it with the answers kept so far, POST keeps
+    the answers and redirects to the next step (or back to the previous one)."""
+    if not can_screen(request.user) or step not in ALL_STEPS:
+        raise Http404
+    try:
+        draft = get_draft_for_user_or_404(request.user, draft_id)
+    except Http404:
+        messages.error(request, STATE_LOST)
+        return redirect("screening:interview")
+    if draft.assessment_id is not None:
+        messages.info(request, ALREADY_SAVED % {"code": draft.assessment})
+        return redirect("screening:detail", pk=draft.assessment_id)
+    state = draft.state
+    missing = _first_missing(state, step)
+    if missing is not None:
+        return HttpResponseRedirect(_step_url(draft, missing))
+    action = request.POST.get("go", "next") if request.method == "POST" else ""
     if step == interview.URGENT:
+        if action in ("save_now", "continue"):
+            state["stopped"] = action == "save_now"
+            services.interview_draft_store(draft=draft, state=state)
         if action == "save_now":
-            return _render_step(
-                request, interview.RESULT, state, DeterminationForm(), _result_context(state)
-            )
-        return _render_step(
-            request, "movement", state, _step_form("movement", initial=state.get("movement"))
-        )
-    if action == "back":
-        target = interview.previous_step(step)
-        return _render_step(request, target, state, _step_form(target, initial=state.get(target)))
-    if step == interview.RESULT:
-        return _save(request, state)
+            return HttpResponseRedirect(_step_url(draft, interview.RESULT))
+        if action == "continue":
+            return HttpResponseRedirect(_step_url(draft, "movement"))
+        return _render_step(request, draft, step, None, _result_context(state))
+    if not action:
+        return _render_step(request, draft, step, _step_form(step, initial=state.get(step)))
     form = _step_form(step, request.POST)
+    if action == "back":
+        if form.is_valid() and step != interview.RESULT:
+            state[step] = _serialisable(form.cleaned_data)
+            services.interview_draft_store(draft=draft, state=state)
+        return HttpResponseRedirect(_step_url(draft, interview.previous_step(step)))
     if not form.is_valid():
-        return _render_step(request, step, state, form)
+        _focus_first_error(form)
+        return _render_step(request, draft, step, form)
+    if step == interview.RESULT:
+        return _save(request, draft, form)
     state[step] = _serialisable(form.cleaned_data)
+    services.interview_draft_store(draft=draft, state=state)
     if step == "consent" and form.cleaned_data.get("safety"):
-        return _render_step(request, interview.URGENT, state, None, _result_context(state))
-    target = interview.next_step(step)
-    if target == interview.RESULT:
-        return _render_step(request, target, state, DeterminationForm(), _result_context(state))
-    return _render_step(request, target, state, _step_form(target, initial=state.get(target)))
+        return HttpResponseRedirect(_step_url(draft, interview.URGENT))
+    return HttpResponseRedirect(_step_url(draft, interview.next_step(step)))
 
 
-def _save(request: HttpRequest, state: dict[str, Any]) -> HttpResponse:
-    form = DeterminationForm(request.POST)
-    if "consent" not in state or not form.is_valid():
-        return _render_step(request, interview.RESULT, state, form, _result_context(state))
+def _render_step(
+    request: HttpRequest,
+    draft: InterviewDraft,
+    step: str,
+    form: Any,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    state = draft.state
+    child = False
+    if "consent" in state:
+        child = evaluate(parse_input(_document(state)))["child"]
+    if step == interview.RESULT and "result" not in (extra or {}):
+        extra = {**(extra or {}), **_result_context(state)}
+    step_def = interview.step_by_key(step) if step in interview.STEP_KEYS else None
+    context = {
+        "draft": draft,
+        "step": step,
+        "step_def": step_def,
+        "steps": interview.STEPS,
+        "step_number": interview.STEP_KEYS.index(step) + 1 if step_def else len(interview.STEPS),
+        "form": form,
+        "child": child,
+        "always": interview.ALWAYS,
+        "case_id": draft.case_id,
+        **(extra or {}),
+    }
+    return render(request, "screening/interview.html", context)
+
+
+def _save(request: HttpRequest, draft: InterviewDraft, form: Any) -> HttpResponse:
+    state = draft.state
     try:
         data = parse_input(_document(state))
     except InputError:
-        return _render_step(request, "consent", {}, ConsentForm(), {"error": STATE_LOST})
+        messages.error(request, STATE_LOST)
+        return redirect("screening:interview")
     consent = state["consent"]
     agrees = form.cleaned_data["agrees"] == "yes"
-    case = None
-    if state.get("case"):
-        from egide.cases.selectors import get_case_for_user_or_404
-
-        case = get_case_for_user_or_404(request.user, int(state["case"]))
     assessment = services.assessment_create(
-        case=case,
+        case=draft.case,
         actor=request.user,
         data=data,
         interview={
@@ -197,8 +241,13 @@ def _save(request: HttpRequest, state: dict[str, Any]) -> HttpResponse:
         worker_agrees=agrees,
         worker_level="" if agrees else form.cleaned_data["worker_level"],
         worker_justification="" if agrees else form.cleaned_data["justification"],
+        draft=draft,
     )
-    return redirect("screening:detail", pk=assessment.pk)
+    messages.success(request, ASSESSMENT_SAVED % {"code": assessment.code})
+    # An explicit fragment: without one the browser keeps the form's "#problem"; "#main" puts
+    # the confirmation at the top of a phone screen.
+    detail = reverse("screening:detail", args=[assessment.pk])
+    return HttpResponseRedirect(f"{detail}#main")
 
 
 def assessment_list_view(request: HttpRequest) -> HttpResponse:
@@ -206,7 +255,20 @@ def assessment_list_view(request: HttpRequest) -> HttpResponse:
     if not can_screen(request.user):
         raise Http404
     page = Paginator(assessments_for(request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "screening/list.html", {"page": page})
+    drafts = [
+        {"draft": d, "url": _step_url(d, _resume_step(d.state)), "steps": _answered(d.state)}
+        for d in drafts_of(request.user)
+    ]
+    return render(request, "screening/list.html", {"page": page, "drafts": drafts})
+
+
+def _resume_step(state: dict[str, Any]) -> str:
+    """Where an interview left off: the first step without answers (or the result)."""
+    return _first_missing(state, interview.RESULT) or interview.RESULT
+
+
+def _answered(state: dict[str, Any]) -> int:
+    return sum(1 for key in interview.STEP_KEYS if key in state)
 
 
 def assessment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -238,5 +300,47 @@ def assessment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "document": document,
             "referral_labels": [interview.REFERRAL_LABELS[r] for r in result["referrals"]],
             "levels": dict(Assessment.Level.choices),
+            **_next_steps(request.user, assessment),
         },
     )
+
+
+def _next_steps(user: Any, assessment: Assessment) -> dict[str, Any]:
+    """What the worker can do next from a saved screening: open a case, or raise an alert."""
+    from egide.cases.permissions import can_open_cases, case_region_ids
+    from egide.core.models import Region
+
+    if assessment.case_id is not None:
+        return {}
+    regions = Region.objects.filter(pk__in=case_region_ids(user)) if can_open_cases(user) else []
+    initial = assessment.region_id if assessment.region_id else None
+    return {
+        "open_case_regions": regions,
+        "open_case_region": initial,
+        "can_alert": True,
+    }
+
+
+def assessment_open_case_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a case in the worker's region straight from a saved screening (POST only)."""
+    from egide.cases.permissions import can_open_cases
+    from egide.cases.services import CaseError, case_open_from_assessment
+    from egide.core.models import Region
+
+    assessment = get_assessment_for_user_or_404(request.user, pk)
+    if request.method != "POST" or not can_open_cases(request.user):
+        raise Http404
+    region = Region.objects.filter(pk=request.POST.get("region") or 0).first()
+    if region is None:
+        messages.error(request, CHOOSE_REGION)
+        return redirect("screening:detail", pk=assessment.pk)
+    try:
+        case = case_open_from_assessment(actor=request.user, assessment=assessment, region=region)
+    except CaseError as exc:
+        messages.error(request, str(exc))
+        return redirect("screening:detail", pk=assessment.pk)
+    messages.success(
+        request,
+        CASE_OPENED_FROM_SCREENING % {"code": case.code, "screening": assessment.code},
+    )
+    return redirect("cases:identity", pk=case.pk)

@@ -7,14 +7,40 @@ import io
 import zipfile
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
+
+from egide.training.models import ACTOR_TYPES, AGE_BANDS, SEXES
 
 IMPORT_COLUMNS = ["full_name", "sex", "age_band", "actor_type", "organisation", "phone", "email"]
 # The XLSX column → the participant form's field.
 FORM_FIELDS = {"organisation": "organisation_name"}
 COLUMNS_BY_FIELD = {v: k for k, v in FORM_FIELDS.items()}
 MAX_ROWS = 2000
+# What a trainer types in the first row: the column's name in French or English (the codes
+# above are accepted too, for files made by other tools).
+IMPORT_HEADERS = {
+    "full_name": gettext_lazy("Full name"),
+    "sex": gettext_lazy("Sex"),
+    "age_band": gettext_lazy("Age band"),
+    "actor_type": gettext_lazy("Actor type"),
+    "organisation": gettext_lazy("Organisation"),
+    "phone": gettext_lazy("Phone"),
+    "email": gettext_lazy("E-mail"),
+}
+
+
+def _words(pairs: Any) -> dict[str, str]:
+    """Each code, and its label in French and in English, lower-cased, mapped to the code."""
+    words: dict[str, str] = {}
+    for code, label in pairs:
+        words[str(code).lower()] = code
+        for language in ("fr", "en"):
+            with translation.override(language):
+                words[str(label).strip().lower()] = code
+    return words
 
 
 class ImportError_(ValueError):
@@ -59,10 +85,16 @@ def parse_participants(content: bytes) -> list[dict[str, Any]]:
     rows = _read_rows(content)
     if not rows:
         raise ImportError_([_("The workbook is empty.")])
-    header = [str(c or "").strip().lower() for c in rows[0]]
+    headers = _words(IMPORT_HEADERS.items())
+    header = [
+        headers.get(str(c or "").strip().lower(), str(c or "").strip().lower()) for c in rows[0]
+    ]
     missing = [c for c in IMPORT_COLUMNS[:4] if c not in header]
     if missing:
-        raise ImportError_([_("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)}])
+        names = ", ".join(str(IMPORT_HEADERS[c]) for c in missing)
+        raise ImportError_([_("Missing columns: %(cols)s.") % {"cols": names}])
+    choices = {"sex": SEXES, "age_band": AGE_BANDS, "actor_type": ACTOR_TYPES}
+    allowed = {column: _words(pairs) for column, pairs in choices.items()}
     parsed, problems = [], []
     for number, raw in enumerate(rows[1:], start=2):
         if raw is None or all(v in (None, "") for v in raw):
@@ -72,6 +104,11 @@ def parse_participants(content: bytes) -> list[dict[str, Any]]:
             for h, v in zip(header, raw, strict=False)
             if h in IMPORT_COLUMNS
         }
+        for column, words in allowed.items():
+            # A value typed in words ("Femme", "female") becomes its code; anything else is
+            # left for the form to refuse with its own message.
+            value = data.get(column, "")
+            data[column] = words.get(value.lower(), value)
         form = ParticipantForm(data)
         if not form.is_valid():
             for field, errors in form.errors.items():
@@ -79,7 +116,7 @@ def parse_participants(content: bytes) -> list[dict[str, Any]]:
                 for error in errors:
                     problems.append(
                         _("Row %(n)s: column %(col)s: %(error)s")
-                        % {"n": number, "col": column, "error": error}
+                        % {"n": number, "col": IMPORT_HEADERS.get(column, column), "error": error}
                     )
             continue
         parsed.append(form.cleaned_data)

@@ -17,5 +17,9 @@ class Command(BaseCommand):
         sub.add_parser("purge", help="Purge identifying data whose retention date has passed.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from egide.screening.services import interview_drafts_purge
+
         count = retention_purge()
         self.stdout.write(f"Retention purge: {count} case(s) purged.")
+        drafts = interview_drafts_purge()
+        self.stdout.write(f"Retention purge: {drafts} expired interview draft(s) deleted.")
