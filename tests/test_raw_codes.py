@@ -31,6 +31,7 @@ from tests.personas import login_verified
 # Codes that are also ordinary French words, or language codes shown as such.
 FRENCH_WORDS = {"dialogue", "documents", "en", "fr", "police", "public", "radio", "un"}
 FRENCH_WORDS |= {"possible", "met", "sent", "normal", "urgent", "services", "psychosocial"}
+FRENCH_WORDS |= {"protection"}  # the French word too (policy measures: protection / empowerment)
 
 
 def raw_codes() -> set[str]:

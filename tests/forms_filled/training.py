@@ -73,12 +73,12 @@ def _check_participant(ctx: Ctx, response: Any) -> None:
 
 
 def _workbook(ctx: Ctx) -> dict[str, Any]:
-    from egide.training.spreadsheets import workbook_bytes
+    from egide.core.exports import xlsx_bytes
 
     # The columns and values a French-speaking trainer types: names, not codes.
     header = ["Nom complet", "Sexe", "Tranche d’âge", "Type d’acteur", "Organisation"]
     header += ["Téléphone", "Courriel"]
-    content = workbook_bytes(
+    content = xlsx_bytes(
         "participants",
         header,
         [
