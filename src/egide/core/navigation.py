@@ -9,11 +9,13 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from egide.accounts import roles
 from egide.accounts.permissions import can_use_admin, has_role
 from egide.audit.permissions import can_view_audit_trail
 from egide.cases.permissions import can_open_cases, can_raise_alert
 from egide.outreach.permissions import (
     can_manage_ambassadors,
+    can_read_own_reach,
     can_read_reach,
     can_record_dialogues,
 )
@@ -34,6 +36,14 @@ class Module:
 
 def _authenticated(user: Any) -> bool:
     return bool(user.is_authenticated)
+
+
+def _reads_api_documentation(user: Any) -> bool:
+    """The API documentation (2 MB, English, blank without JavaScript) is for the people who
+    connect other systems, not for the field roles' menus on a phone."""
+    return has_role(
+        user, roles.ADMINISTRATOR, roles.COORDINATOR, roles.CASE_SUPERVISOR, roles.ANALYST
+    )
 
 
 def _can_refer_or_receive(user: Any) -> bool:
@@ -97,7 +107,7 @@ MODULES: list[Module] = [
         _("Reach"),
         _("The programme's totals against its targets."),
         "outreach:reach",
-        can_read_reach,
+        lambda user: can_read_reach(user) or can_read_own_reach(user),
     ),
     Module(
         "directory",
@@ -132,7 +142,7 @@ MODULES: list[Module] = [
         _("API documentation"),
         _("The REST API for other systems, with its OpenAPI document."),
         "api:docs",
-        _authenticated,
+        _reads_api_documentation,
     ),
     Module(
         "profile",

@@ -19,6 +19,13 @@ urlpatterns = [
         views.paper_entry_view,
         name="paper",
     ),
+    path("sessions/<int:pk>/grid/<slug:kind>/", views.paper_grid_view, name="paper_grid"),
+    path("sessions/<int:pk>/scores/<slug:kind>/", views.paper_scores_view, name="paper_scores"),
+    path(
+        "sessions/<int:pk>/link/<int:enrollment_id>/",
+        views.participant_link_view,
+        name="participant_link",
+    ),
     path(
         "sessions/<int:pk>/certificate/<int:enrollment_id>/",
         views.certificate_view,

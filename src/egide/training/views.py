@@ -5,20 +5,32 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
+import segno
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from egide.audit.services import audit_record
+from egide.core.feedback import saved_at
+from egide.core.paging import page_without_count
 from egide.training import scoring, services, spreadsheets
 from egide.training.certificates import attendance_pdf, certificate_pdf
 from egide.training.curriculum import curriculum, module, question_index
-from egide.training.forms import ImportForm, ParticipantForm, SessionForm, test_form
+from egide.training.forms import (
+    ImportForm,
+    ParticipantForm,
+    SessionForm,
+    SessionSearchForm,
+    test_form,
+)
 from egide.training.models import Certificate, Enrollment, TrainingSession
 from egide.training.permissions import can_read_curriculum, can_run_training
 
@@ -53,10 +65,34 @@ def curriculum_view(request: HttpRequest, code: str | None = None) -> HttpRespon
 
 
 def session_list_view(request: HttpRequest) -> HttpResponse:
+    """Sessions, searchable by words in the title or venue, region, kind and dates; paged."""
     if not can_run_training(request.user):
         raise Http404
-    sessions = TrainingSession.objects.select_related("region").all()[:200]
-    return render(request, "training/session_list.html", {"sessions": sessions})
+    form = SessionSearchForm(request.GET or None)
+    sessions = TrainingSession.objects.select_related("region").order_by("-start_date", "-pk")
+    searched = False
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"].strip():
+            q = data["q"].strip()
+            sessions = sessions.filter(Q(title__icontains=q) | Q(venue__icontains=q))
+        if data["region"]:
+            sessions = sessions.filter(region=data["region"])
+        if data["kind"]:
+            sessions = sessions.filter(kind=data["kind"])
+        if data["date_from"]:
+            sessions = sessions.filter(end_date__gte=data["date_from"])
+        if data["date_to"]:
+            sessions = sessions.filter(start_date__lte=data["date_to"])
+        searched = any(v not in (None, "") for v in data.values())
+    page = page_without_count(sessions, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "training/session_list.html",
+        {"page": page, "form": form, "query": query.urlencode(), "searched": searched},
+    )
 
 
 def session_create_view(request: HttpRequest) -> HttpResponse:
@@ -69,7 +105,10 @@ def session_create_view(request: HttpRequest) -> HttpResponse:
         except services.TrainingError as exc:
             form.add_error(None, str(exc))
         else:
+            messages.success(request, _("Session created. Now register its participants."))
             return redirect("training:session", pk=session.pk)
+    if request.method == "POST" and form.errors:
+        messages.error(request, _("The session is not created yet: correct the fields marked."))
     return render(request, "training/session_form.html", {"form": form})
 
 
@@ -93,6 +132,9 @@ def _rows(session: TrainingSession) -> list[dict[str, Any]]:
                 "gain": scoring.gain(scores["pre"], scores["post"]),
                 "certificate": getattr(enrollment, "certificate", None),
                 "eligible": services.eligible(len(present), len(days), scores["post"]),
+                "shortfall": services.certificate_shortfalls(
+                    len(present), len(days), scores["post"]
+                ),
             }
         )
     return rows
@@ -137,18 +179,18 @@ def participant_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         raise Http404
     form = ParticipantForm(request.POST)
+    url = reverse("training:session", args=[pk])
     if not form.is_valid():
         for field, errors in form.errors.items():
             for error in errors:
-                messages.error(request, f"{form.fields[field].label} : {error}")
-        return redirect("training:session", pk=pk)
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{label} : {error}", extra_tags="at-participants")
+        return redirect(url + "#participants")
     try:
         services.participant_register(actor=request.user, session=session, **form.cleaned_data)
     except services.TrainingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, SAVED)
-    return redirect("training:session", pk=pk)
+        return saved_at(request, url, "participants", str(exc), messages.ERROR)
+    return saved_at(request, url, "participants", str(SAVED))
 
 
 def participant_import_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -157,9 +199,11 @@ def participant_import_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         raise Http404
     form = ImportForm(request.POST, request.FILES)
+    url = reverse("training:session", args=[pk])
     if not form.is_valid():
-        messages.error(request, _("Choose an XLSX file to import."))
-        return redirect("training:session", pk=pk)
+        return saved_at(
+            request, url, "participants", str(_("Choose an XLSX file to import.")), messages.ERROR
+        )
     try:
         rows = spreadsheets.parse_participants(form.cleaned_data["file"].read())
         with transaction.atomic():
@@ -177,33 +221,43 @@ def participant_import_view(request: HttpRequest, pk: int) -> HttpResponse:
                 )
     except spreadsheets.ImportError_ as exc:
         for problem in exc.problems:
-            messages.error(request, problem)
+            messages.error(request, problem, extra_tags="at-participants")
     except services.TrainingError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, str(exc), extra_tags="at-participants")
     else:
-        messages.success(request, _("%(n)s participant(s) imported.") % {"n": len(rows)})
-    return redirect("training:session", pk=pk)
+        messages.success(
+            request,
+            _("%(n)s participant(s) imported.") % {"n": len(rows)},
+            extra_tags="at-participants",
+        )
+    return redirect(url + "#participants")
 
 
 def attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(request, pk)
     if request.method != "POST":
         raise Http404
+    url = reverse("training:session", args=[pk])
     try:
         day = date.fromisoformat(request.POST.get("day", ""))
     except ValueError:
-        messages.error(request, _("Give the day as a date."))
-        return redirect("training:session", pk=pk)
+        return saved_at(
+            request, url, "attendance", str(_("Give the day as a date.")), messages.ERROR
+        )
     present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
     try:
         services.attendance_record(
             actor=request.user, session=session, day=day, present_ids=present
         )
     except services.TrainingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, SAVED)
-    return redirect(reverse("training:session", args=[pk]) + "#attendance")
+        return saved_at(request, url, "attendance", str(exc), messages.ERROR)
+    return saved_at(
+        request,
+        url,
+        "attendance",
+        str(_("Attendance of %(day)s saved: %(n)s present."))
+        % {"day": date_format(day, "j F"), "n": len(present)},
+    )
 
 
 def tests_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -220,10 +274,14 @@ def tests_view(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
         services.test_set_open(actor=request.user, test=test, is_open=action.startswith("open"))
     else:
-        messages.error(request, _("Unknown action."))
-        return redirect(reverse("training:session", args=[pk]) + "#tests")
-    messages.success(request, SAVED)
-    return redirect(reverse("training:session", args=[pk]) + "#tests")
+        return saved_at(
+            request,
+            reverse("training:session", args=[pk]),
+            "tests",
+            str(_("Unknown action.")),
+            messages.ERROR,
+        )
+    return saved_at(request, reverse("training:session", args=[pk]), "tests", str(SAVED))
 
 
 def _answers_from(form_data: Any) -> dict[str, int]:
@@ -259,13 +317,28 @@ def paper_entry_view(request: HttpRequest, pk: int, enrollment_id: int, kind: st
         except (scoring.AnswerError, services.TrainingError) as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, SAVED)
-            return redirect(reverse("training:session", args=[pk]) + "#results")
+            return saved_at(request, reverse("training:session", args=[pk]), "results", str(SAVED))
     return render(
         request,
         "training/take_test.html",
         {"form": form, "test": test, "session": session, "paper": True},
     )
+
+
+def _own_results(enrollment: Enrollment) -> dict[str, Any]:
+    """What a participant sees of their own results: scores, days, and why no certificate."""
+    days = len(enrollment.session.days)
+    present = enrollment.attendance.filter(present=True).count()
+    scores = services.scores_from(enrollment.attempts.select_related("test"))
+    return {
+        "pre": scores["pre"],
+        "post": scores["post"],
+        "present": present,
+        "days": days,
+        "certificate": Certificate.objects.filter(enrollment=enrollment).exists(),
+        "eligible": services.eligible(present, days, scores["post"]),
+        "shortfall": services.certificate_shortfalls(present, days, scores["post"]),
+    }
 
 
 @never_cache
@@ -285,7 +358,12 @@ def take_test_view(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request,
             "training/take_test.html",
-            {"session": enrollment.session, "nothing": True, "done": done},
+            {
+                "session": enrollment.session,
+                "nothing": True,
+                "done": done,
+                "results": _own_results(enrollment),
+            },
         )
     bank = question_index()
     form = test_form(test.question_codes, bank, request.POST or None)
@@ -307,6 +385,7 @@ def take_test_view(request: HttpRequest, token: str) -> HttpResponse:
                     "finished": attempt,
                     "percent": scoring.Score(attempt.correct, attempt.total).percent,
                     "test": test,
+                    "results": _own_results(enrollment),
                 },
             )
     return render(
@@ -325,8 +404,9 @@ def certificate_view(request: HttpRequest, pk: int, enrollment_id: int) -> HttpR
     try:
         certificate = services.certificate_issue(actor=request.user, enrollment=enrollment)
     except services.TrainingError as exc:
-        messages.error(request, str(exc))
-        return redirect(reverse("training:session", args=[pk]) + "#results")
+        return saved_at(
+            request, reverse("training:session", args=[pk]), "results", str(exc), messages.ERROR
+        )
     verify_url = request.build_absolute_uri(
         reverse("training:verify_code", args=[certificate.code])
     )
@@ -402,3 +482,192 @@ def export_view(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="session-{session.pk}-{what}"'
     return response
+
+
+def _test_of(session: TrainingSession, kind: str) -> Any:
+    test = session.tests.filter(kind=kind).first()
+    if test is None:
+        raise Http404
+    return test
+
+
+def _entry_rows(session: TrainingSession, test: Any) -> list[dict[str, Any]]:
+    """Participants in name order, with their attempt at *test* if it is already recorded."""
+    attempts = {a.enrollment_id: a for a in test.attempts.all()}
+    enrollments = session.enrollments.select_related("participant")
+    rows = [
+        {
+            "enrollment": e,
+            "participant": e.participant,
+            "attempt": attempts.get(e.pk),
+            "score": scoring.Score(attempts[e.pk].correct, attempts[e.pk].total)
+            if e.pk in attempts
+            else None,
+        }
+        for e in enrollments
+    ]
+    return sorted(rows, key=lambda r: r["participant"].full_name.casefold())
+
+
+GRID_BAD_LETTER = _("%(name)s, question %(n)s: type one of %(letters)s, or leave it blank.")
+
+
+@never_cache
+def paper_grid_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Type the answers of every paper test at once: participants × questions, one letter per
+    cell, Tab moves along the row; one submit saves all, or nothing when a cell is wrong."""
+    session = _session_or_404(request, pk)
+    test = _test_of(session, kind)
+    bank = question_index()
+    questions = [
+        {"number": n, "code": c, "choices": len(bank[c]["choices"])}
+        for n, c in enumerate(test.question_codes, start=1)
+    ]
+    rows = _entry_rows(session, test)
+    errors: list[str] = []
+    if request.method == "POST":
+        answers_by: dict[int, dict[str, int]] = {}
+        for row in rows:
+            if row["attempt"] is not None:
+                continue
+            eid = row["enrollment"].pk
+            typed = {q["code"]: request.POST.get(f"a{eid}_{q['number']}", "") for q in questions}
+            if not any(v.strip() for v in typed.values()):
+                continue  # a blank row: this person's paper is not typed yet
+            answers: dict[str, int] = {}
+            for q in questions:
+                choice = scoring.choice_from_letter(typed[q["code"]])
+                if choice is None:
+                    continue
+                if not 0 <= choice < q["choices"]:
+                    errors.append(
+                        str(GRID_BAD_LETTER)
+                        % {
+                            "name": row["participant"].full_name,
+                            "n": q["number"],
+                            "letters": ", ".join(scoring.LETTERS[: q["choices"]]),
+                        }
+                    )
+                    continue
+                answers[q["code"]] = choice
+            answers_by[eid] = answers
+        if not errors and answers_by:
+            try:
+                count = services.paper_tests_record(
+                    actor=request.user, test=test, answers_by_enrollment=answers_by
+                )
+            except (scoring.AnswerError, services.TrainingError) as exc:
+                errors.append(str(exc))
+            else:
+                return saved_at(
+                    request,
+                    reverse("training:session", args=[pk]),
+                    "results",
+                    str(_("%(n)s paper test(s) saved.")) % {"n": count},
+                )
+        elif not errors:
+            errors.append(str(_("Nothing to save: every row is blank.")))
+    for row in rows:
+        eid = row["enrollment"].pk
+        row["cells"] = [
+            (q, request.POST.get(f"a{eid}_{q['number']}", "") if request.method == "POST" else "")
+            for q in questions
+        ]
+    return render(
+        request,
+        "training/paper_grid.html",
+        {
+            "session": session,
+            "test": test,
+            "questions": questions,
+            "rows": rows,
+            "errors": errors,
+            "letters": scoring.LETTERS[: max((q["choices"] for q in questions), default=0)],
+        },
+    )
+
+
+@never_cache
+def paper_scores_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Type each participant's paper score (correct answers out of the questions)."""
+    session = _session_or_404(request, pk)
+    test = _test_of(session, kind)
+    total = len(test.question_codes)
+    rows = _entry_rows(session, test)
+    errors: list[str] = []
+    if request.method == "POST":
+        scores: dict[int, int] = {}
+        for row in rows:
+            if row["attempt"] is not None:
+                continue
+            raw = request.POST.get(f"s{row['enrollment'].pk}", "").strip()
+            if not raw:
+                continue
+            if not raw.isdigit() or int(raw) > total:
+                errors.append(
+                    f"{row['participant'].full_name} : " + str(services.SCORE_RANGE % {"n": total})
+                )
+                continue
+            scores[row["enrollment"].pk] = int(raw)
+        if not errors and scores:
+            enrollments = {r["enrollment"].pk: r["enrollment"] for r in rows}
+            try:
+                with transaction.atomic():
+                    for eid, correct in scores.items():
+                        services.test_score_record(
+                            actor=request.user,
+                            test=test,
+                            enrollment=enrollments[eid],
+                            correct=correct,
+                        )
+            except services.TrainingError as exc:
+                errors.append(str(exc))
+            else:
+                return saved_at(
+                    request,
+                    reverse("training:session", args=[pk]),
+                    "results",
+                    str(_("%(n)s score(s) saved.")) % {"n": len(scores)},
+                )
+        elif not errors:
+            errors.append(str(_("Nothing to save: every score is blank.")))
+    for row in rows:
+        row["typed"] = request.POST.get(f"s{row['enrollment'].pk}", "") if errors else ""
+    return render(
+        request,
+        "training/paper_scores.html",
+        {"session": session, "test": test, "rows": rows, "total": total, "errors": errors},
+    )
+
+
+@never_cache
+def participant_link_view(request: HttpRequest, pk: int, enrollment_id: int) -> HttpResponse:
+    """A participant's personal test link: to copy, to show as a QR code, to send by SMS."""
+    session = _session_or_404(request, pk)
+    enrollment = session.enrollments.filter(pk=enrollment_id).select_related("participant").first()
+    if enrollment is None:
+        raise Http404
+    url = request.build_absolute_uri(reverse("training:take_test", args=[enrollment.token]))
+    text = str(_("Égide: your knowledge test for “%(title)s”: %(url)s")) % {
+        "title": session.title,
+        "url": url,
+    }
+    phone = "".join(ch for ch in enrollment.participant.phone if ch.isdigit() or ch == "+")
+    audit_record(
+        actor=request.user,
+        action="training.participant_link_viewed",
+        obj=session,
+        details={"enrollment": enrollment.pk},
+    )
+    qr = segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff", omitsize=False)
+    return render(
+        request,
+        "training/participant_link.html",
+        {
+            "session": session,
+            "participant": enrollment.participant,
+            "url": url,
+            "qr": qr,
+            "sms": f"sms:{phone}?body={quote(text)}",
+        },
+    )
