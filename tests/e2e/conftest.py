@@ -200,3 +200,18 @@ def login(page: Any, base: str, username: str) -> None:
     if "/login/code/" in page.url:
         page.get_by_label("Code à six chiffres").fill(current_totp(username))
         page.get_by_role("button", name="Confirmer").click()
+
+
+def open_menu(page: Any) -> None:
+    """Open the phone's menu (a <details> element: no JavaScript needed)."""
+    menu = page.locator("details.menu")
+    if menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+
+
+def nav(page: Any, name: str) -> None:
+    """Follow a link of the main menu, opening the phone's menu button first."""
+    open_menu(page)
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name=name, exact=True
+    ).click()

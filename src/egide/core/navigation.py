@@ -46,6 +46,15 @@ def _reads_api_documentation(user: Any) -> bool:
     )
 
 
+def _can_read_some_reach(user: Any) -> bool:
+    """The programme's reach, or an ambassador's own (when an ambassador record is theirs)."""
+    if can_read_reach(user):
+        return True
+    from egide.outreach.selectors import own_ambassador
+
+    return can_read_own_reach(user) and own_ambassador(user) is not None
+
+
 def _can_refer_or_receive(user: Any) -> bool:
     from egide.referrals.views import RECEIVING_ROLES
 
@@ -107,7 +116,7 @@ MODULES: list[Module] = [
         _("Reach"),
         _("The programme's totals against its targets."),
         "outreach:reach",
-        lambda user: can_read_reach(user) or can_read_own_reach(user),
+        _can_read_some_reach,
     ),
     Module(
         "directory",
