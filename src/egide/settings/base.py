@@ -151,6 +151,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The paper-test grid posts one field per participant and question (100 people × 50 questions).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5200
+
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [Path(__file__).resolve().parents[1] / "locale"]

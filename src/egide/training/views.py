@@ -668,6 +668,6 @@ def participant_link_view(request: HttpRequest, pk: int, enrollment_id: int) -> 
             "participant": enrollment.participant,
             "url": url,
             "qr": qr,
-            "sms": f"sms:{phone}?body={quote(text)}",
+            "sms": f"sms:{phone}?body={quote(text, safe='')}",
         },
     )
