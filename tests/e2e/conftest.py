@@ -159,6 +159,13 @@ def phone_page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture(autouse=True)
+def demo_banner_on(request: pytest.FixtureRequest) -> None:
+    """Browser tests show the demonstration banner, so that axe-core checks it on every page."""
+    if "/e2e/" in str(request.node.path):
+        request.getfixturevalue("settings").EGIDE_DEMO_BANNER = True
+
+
 @pytest.fixture
 def e2e_data(transactional_db: None) -> None:
     """Reference data and roles again: the live server's database is flushed between tests."""

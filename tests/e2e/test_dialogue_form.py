@@ -78,7 +78,7 @@ def test_ambassador_dialogue_form_is_prefilled_and_scoped(
 
     page.get_by_label("Format").select_option("dialogue")
     page.get_by_label("Thèmes").fill("risques de la migration irrégulière (fictif)")
-    page.get_by_label("Langue", exact=True).fill("kissi")
+    page.locator("#id_language").fill("kissi")
     page.get_by_label("Jeunes").fill("12")
     page.get_by_label("Femmes 18–24 ans").fill("7")
     page.get_by_role("button", name="Enregistrer le dialogue").click()

@@ -39,7 +39,7 @@ NOT_IN_SESSION = _("This participant is not registered in this session.")
 SHORTFALL_TEXT = {
     "attendance": _("attendance %(reached)s %% < %(required)s %%"),
     "post_test": _("post-test %(reached)s %% < %(required)s %%"),
-    "no_post_test": _("no post-test yet (%(required)s %% needed)"),
+    "no_post_test": _("post-test not taken (%(required)s %% needed)"),
 }
 
 

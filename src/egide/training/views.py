@@ -659,7 +659,7 @@ def participant_link_view(request: HttpRequest, pk: int, enrollment_id: int) -> 
         obj=session,
         details={"enrollment": enrollment.pk},
     )
-    qr = segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff", omitsize=False)
+    qr = segno.make(url, error="m").svg_inline(scale=5, dark="#000", light="#fff")
     return render(
         request,
         "training/participant_link.html",
