@@ -46,6 +46,7 @@ class Measure:
     requests: list[int] = field(default_factory=list)
     fcp: list[float] = field(default_factory=list)
     warm_fcp: list[float] = field(default_factory=list)
+    ttfb: list[float] = field(default_factory=list)
 
 
 def free_port() -> int:
@@ -121,7 +122,8 @@ FCP_JS = """() => new Promise(resolve => {
 
 
 def measure_once(browser: Any, base: str, url: str, state: Any, action: Any = None) -> tuple:
-    """(KB, requests, cold FCP ms, warm FCP ms) of one page in a fresh throttled context."""
+    """(KB, requests, cold FCP ms, warm FCP ms, cold time to first byte ms) of one page in a
+    fresh throttled context."""
     context = browser.new_context(
         viewport={"width": 360, "height": 740}, locale="fr-FR", storage_state=state
     )
@@ -143,13 +145,14 @@ def measure_once(browser: Any, base: str, url: str, state: Any, action: Any = No
     else:
         action(page, base)
     fcp = float(page.evaluate(FCP_JS))
+    ttfb = float(page.evaluate("performance.getEntriesByType('navigation')[0].responseStart"))
     page.wait_for_timeout(200)
     kb = sum(sizes.values()) / 1024
     requests = count[0]
     page.goto(page.url, wait_until="load")
     warm = float(page.evaluate(FCP_JS))
     context.close()
-    return kb, requests, fcp, warm
+    return kb, requests, fcp, warm, ttfb
 
 
 def login_state(browser: Any, base: str, username: str, env: dict[str, str]) -> Any:
@@ -263,7 +266,8 @@ def main() -> int:
                         if username not in states:
                             states[username] = login_state(browser, base, username, env)
                         state = states[username]
-                    kb, n, fcp, warm = measure_once(browser, base, url, state, action)
+                    kb, n, fcp, warm, ttfb = measure_once(browser, base, url, state, action)
+                    m.ttfb.append(ttfb)
                     m.kb.append(kb)
                     m.requests.append(n)
                     m.fcp.append(fcp)
@@ -277,9 +281,13 @@ def main() -> int:
 
     print(
         f"3G {LATENCY_MS} ms {DOWN_KBIT}/{UP_KBIT} kbit/s, CPU {CPU_SLOWDOWN}x slower, "
-        f"360x740, median of {args.runs} run(s)"
+        f"360x740, median of {args.runs} run(s); load average {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} CPUs"
     )
-    print(f"{'page':<30} {'KB':>7} {'req':>4} {'FCP cold ms':>12} {'FCP warm ms':>12}  budget")
+    print(
+        f"{'page':<30} {'KB':>7} {'req':>4} {'TTFB ms':>8} {'FCP cold ms':>12} "
+        f"{'FCP warm ms':>12}  budget"
+    )
     over = 0
     for m in results:
         kb = statistics.median(m.kb)
@@ -287,7 +295,8 @@ def main() -> int:
         ok = kb < BUDGET_KB and 0 <= fcp < BUDGET_FCP_MS
         over += not ok
         print(
-            f"{m.name:<30} {kb:>7.1f} {statistics.median(m.requests):>4.0f} {fcp:>12.0f} "
+            f"{m.name:<30} {kb:>7.1f} {statistics.median(m.requests):>4.0f} "
+            f"{statistics.median(m.ttfb):>8.0f} {fcp:>12.0f} "
             f"{statistics.median(m.warm_fcp):>12.0f}  {'ok' if ok else 'OVER'}"
         )
     print(

@@ -222,3 +222,17 @@ def nav(page: Any, name: str) -> None:
     page.get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name=name, exact=True
     ).click()
+
+
+SMALL_TARGETS_JS = """() => [...document.querySelectorAll(
+    'nav a, button, summary, a.button, td.actions a, .pager a, select, '
+    + 'input:not([type=hidden]):not([type=checkbox]):not([type=radio]), .check')]
+  .filter(e => e.offsetParent !== null)
+  .map(e => [e.tagName + ' ' + (e.innerText || e.name || '').trim().slice(0, 30),
+             Math.round(e.getBoundingClientRect().height)])
+  .filter(([, h]) => h < 44)"""
+
+
+def small_tap_targets(page: Any) -> list[Any]:
+    """Visible controls of the page under 44 px tall (menu links, buttons, fields…)."""
+    return list(page.evaluate(SMALL_TARGETS_JS))

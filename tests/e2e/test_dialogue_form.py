@@ -12,7 +12,7 @@ from egide.audit.models import AuditEvent
 from egide.core.models import Prefecture
 from egide.outreach import services
 from egide.outreach.models import Dialogue
-from tests.e2e.conftest import login, nav, screenshot
+from tests.e2e.conftest import login, nav, open_menu, screenshot, small_tap_targets
 from tests.personas import make_organisation, make_user
 
 
@@ -58,6 +58,12 @@ def test_ambassador_dialogue_form_is_prefilled_and_scoped(
     page = context.new_page()
     page.set_default_timeout(15_000)
     login(page, base, "alpha.barry")
+    # A compact header: the banner and the menu button take little of the 740 px.
+    assert page.locator("header").bounding_box()["height"] < 110
+    assert page.get_by_role("link", name="Documentation de l’API").count() == 0
+    open_menu(page)
+    assert small_tap_targets(page) == []
+    screenshot(page, "menu-open-360")
     nav(page, "Dialogues communautaires")
     page.get_by_role("link", name="Enregistrer un dialogue").click()
 
@@ -74,6 +80,7 @@ def test_ambassador_dialogue_form_is_prefilled_and_scoped(
     assert AuditEvent.objects.filter(
         action="outreach.ambassador_names_listed", actor_username="alpha.barry"
     ).exists()
+    assert small_tap_targets(page) == []
     screenshot(page, "dialogue-form-prefilled-360")
 
     page.get_by_label("Format").select_option("dialogue")
