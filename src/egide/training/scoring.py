@@ -68,8 +68,6 @@ def item_analysis(
     wrong = dict.fromkeys(question_codes, 0)
     count = 0
     for answers in attempts:
-        if not answers:
-            continue  # a score typed without the answers says nothing about the questions
         count += 1
         for code in question_codes:
             if answers.get(code) != bank[code]["answer"]:

@@ -147,7 +147,10 @@ def session_view(request: HttpRequest, pk: int) -> HttpResponse:
     bank = question_index()
     analysis = []
     if "post" in tests:
-        attempts = [a.answers for a in tests["post"].attempts.all()]
+        # A paper score typed without its answers says nothing about the questions.
+        attempts = [
+            a.answers for a in tests["post"].attempts.all() if a.answers or a.entered_by_id is None
+        ]
         analysis = [
             (bank[c]["text"], wrong, total)
             for c, wrong, total in scoring.item_analysis(
