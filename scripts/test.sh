@@ -32,6 +32,17 @@ else
   PYTEST_ARGS+=(-m "not e2e")
 fi
 
+# axe-core (pinned in tests/e2e/package-lock.json) checks every page the browser tests visit.
+if [ "${EGIDE_E2E:-}" = "1" ] && [ ! -f tests/e2e/node_modules/axe-core/axe.min.js ]; then
+  if command -v npm >/dev/null; then
+    step "npm ci (axe-core for the browser tests)"
+    (cd tests/e2e && npm ci --no-audit --no-fund --silent)
+  else
+    [ "$CI" = "true" ] && { echo "CI=true but npm is missing: axe-core cannot be installed." >&2; exit 1; }
+    loud "npm not found: axe-core is missing and the browser tests will fail. apt-get install npm"
+  fi
+fi
+
 if ! command -v pdftoppm >/dev/null || ! command -v pdftotext >/dev/null; then
   [ "$CI" = "true" ] && { echo "CI=true but poppler-utils (pdftoppm, pdftotext) is missing." >&2; exit 1; }
   loud "poppler-utils not found: the certificate PDF is NOT rendered and read back. apt-get install poppler-utils"

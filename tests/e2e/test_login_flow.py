@@ -6,7 +6,7 @@ from typing import Any
 
 from egide.accounts import roles
 from egide.audit.models import AuditEvent
-from tests.e2e.conftest import current_totp, screenshot
+from tests.e2e.conftest import current_totp, open_menu, screenshot
 from tests.personas import PASSWORD, make_organisation, make_user
 
 
@@ -40,11 +40,13 @@ def test_caseworker_login_totp_language_logout(
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "home-fr-360")
 
+    open_menu(page)
     page.get_by_role("button", name="English").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Welcome, Aïssatou Bah"
     assert page.locator("html").get_attribute("lang") == "en"
     screenshot(page, "home-en-360")
 
+    open_menu(page)
     page.get_by_role("button", name="Log out").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Log in"
     assert AuditEvent.objects.filter(action="auth.logout", actor_username="aissatou.bah").exists()

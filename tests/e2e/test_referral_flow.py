@@ -14,7 +14,7 @@ from egide.audit.models import AuditEvent
 from egide.cases.models import Case
 from egide.directory.models import Service
 from egide.referrals.models import Referral
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import login, nav, screenshot
 from tests.personas import make_organisation, make_user
 
 
@@ -74,7 +74,7 @@ def test_alert_to_case_to_referral_to_closure(
 
     # 1. The ambassador raises an urgent alert in Labé.
     page = _as(browser, base, "alpha.barry")
-    page.get_by_role("link", name="Signalements").first.click()
+    nav(page, "Signalements")
     page.get_by_role("link", name="Faire un signalement").click()
     page.get_by_label("Région").select_option(label="Labé")
     page.get_by_label("Préfecture").select_option(label="Labé")
@@ -92,7 +92,7 @@ def test_alert_to_case_to_referral_to_closure(
 
     # 2. The Labé supervisor opens a case from it.
     page = _as(browser, base, "fatoumata.diallo")
-    page.get_by_role("link", name="Signalements").first.click()
+    nav(page, "Signalements")
     page.get_by_role("link", name="ALR-").first.click()
     page.get_by_label("Ouvrir un dossier").check()
     page.get_by_label("Travailleur social").select_option(label="Aïssatou Bah")
@@ -103,7 +103,7 @@ def test_alert_to_case_to_referral_to_closure(
 
     # 3. The case worker records consent and a need, then refers "shelter".
     page = _as(browser, base, "aissatou.bah")
-    page.get_by_role("link", name="Dossiers").first.click()
+    nav(page, "Dossiers")
     page.get_by_role("link", name=case.code).click()
     page.get_by_text("Enregistrer une décision de consentement").click()
     consent = page.locator(
@@ -134,7 +134,7 @@ def test_alert_to_case_to_referral_to_closure(
 
     # 4. The provider sees only that referral, accepts it and records delivery.
     page = _as(browser, base, "mamadou.kouyate")
-    page.get_by_role("link", name="Orientations").first.click()
+    nav(page, "Orientations")
     rows = page.locator("tbody tr")
     assert rows.count() == 1 and referral.code in rows.first.inner_text()
     page.get_by_role("link", name=referral.code).click()

@@ -9,7 +9,7 @@ from egide.audit.models import AuditEvent
 from egide.cases.services import case_open
 from egide.core.models import Region
 from egide.screening.models import Assessment
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import login, nav, screenshot
 from tests.personas import make_organisation, make_user
 
 
@@ -31,7 +31,7 @@ def test_caseworker_screens_child_domestic_worker(
     page, base = phone_page, live_server.url
     login(page, base, "aissatou.bah")
 
-    page.get_by_role("link", name="Dossiers").first.click()
+    nav(page, "Dossiers")
     page.get_by_role("link", name=case.code).click()
     page.get_by_role("link", name="Faire l’entretien d’identification").click()
     assert page.get_by_text("Cette identification sera rattachée au dossier.").is_visible()

@@ -10,7 +10,7 @@ from typing import Any
 from egide.accounts import roles
 from egide.training.curriculum import question_index
 from egide.training.models import Enrollment, KnowledgeTest
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import login, nav, screenshot
 from tests.personas import make_organisation, make_user
 
 
@@ -51,7 +51,7 @@ def test_trainer_runs_a_workshop_to_certificates(
     page = _phone(browser)
     login(page, base, "kadiatou.sylla")
 
-    page.get_by_role("link", name="Formation", exact=True).first.click()
+    nav(page, "Formation")
     page.get_by_role("link", name="Nouvelle session").click()
     page.get_by_label("Type").select_option("workshop")
     page.get_by_label("Intitulé").fill("Atelier de Labé — cycle 1 (fictif)")

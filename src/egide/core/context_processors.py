@@ -15,4 +15,6 @@ def egide(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_modules": modules_for(user) if user is not None and user.is_authenticated else [],
         "demo_banner": settings.EGIDE_DEMO_BANNER,
+        # Before login the page follows the browser unless the person chose a language here.
+        "language_chosen": settings.LANGUAGE_COOKIE_NAME in request.COOKIES,
     }

@@ -9,11 +9,13 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from egide.accounts import roles
 from egide.accounts.permissions import can_use_admin, has_role
 from egide.audit.permissions import can_view_audit_trail
 from egide.cases.permissions import can_open_cases, can_raise_alert
 from egide.outreach.permissions import (
     can_manage_ambassadors,
+    can_read_own_reach,
     can_read_reach,
     can_record_dialogues,
 )
@@ -35,6 +37,23 @@ class Module:
 
 def _authenticated(user: Any) -> bool:
     return bool(user.is_authenticated)
+
+
+def _reads_api_documentation(user: Any) -> bool:
+    """The API documentation (2 MB, English, blank without JavaScript) is for the people who
+    connect other systems, not for the field roles' menus on a phone."""
+    return has_role(
+        user, roles.ADMINISTRATOR, roles.COORDINATOR, roles.CASE_SUPERVISOR, roles.ANALYST
+    )
+
+
+def _can_read_some_reach(user: Any) -> bool:
+    """The programme's reach, or an ambassador's own (when an ambassador record is theirs)."""
+    if can_read_reach(user):
+        return True
+    from egide.outreach.selectors import own_ambassador
+
+    return can_read_own_reach(user) and own_ambassador(user) is not None
 
 
 def _can_refer_or_receive(user: Any) -> bool:
@@ -98,7 +117,7 @@ MODULES: list[Module] = [
         _("Reach"),
         _("The programme's totals against its targets."),
         "outreach:reach",
-        can_read_reach,
+        _can_read_some_reach,
     ),
     Module(
         "policy",
@@ -140,7 +159,7 @@ MODULES: list[Module] = [
         _("API documentation"),
         _("The REST API for other systems, with its OpenAPI document."),
         "api:docs",
-        _authenticated,
+        _reads_api_documentation,
     ),
     Module(
         "profile",

@@ -38,16 +38,51 @@ class DialogueForm(forms.ModelForm):  # type: ignore[type-arg]
         widgets = {"held_on": DATE, "alerts": forms.CheckboxSelectMultiple}
         field_classes = {"held_on": BoundedDateField}
 
-    def __init__(self, *args: Any, alerts: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, alerts: Any = None, ambassadors: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["alerts"].queryset = alerts if alerts is not None else Alert.objects.none()
         self.fields["alerts"].label_from_instance = lambda a: a.code
+        self.fields["ambassador"].queryset = (
+            ambassadors if ambassadors is not None else Ambassador.objects.none()
+        )
         self.fields["ambassador"].label_from_instance = lambda a: a.full_name
+        self._prefectures_of_region()
         for name in [f for f, _s, _a in REACH_FIELDS] + AUDIENCE_FIELDS:
             field = self.fields[name]
             field.min_value = 0
             field.widget.attrs["min"] = 0
             field.widget.attrs["inputmode"] = "numeric"
+
+    def _chosen_region(self) -> Region | None:
+        raw = self.data.get(self.add_prefix("region")) if self.is_bound else None
+        if raw is None:
+            raw = self.initial.get("region")
+        if isinstance(raw, Region):
+            return raw
+        if raw in (None, ""):
+            return None
+        return Region.objects.filter(pk=raw).first() if str(raw).isdigit() else None
+
+    def _prefectures_of_region(self) -> None:
+        """Only the chosen region's prefectures (the server decides, no JavaScript); with no
+        region chosen yet, every prefecture grouped under its region."""
+        field = self.fields["prefecture"]
+        region = self._chosen_region()
+        if region is not None:
+            field.queryset = Prefecture.objects.filter(region=region).order_by("name")
+            field.help_text = _(
+                "Prefectures of %(region)s. Another region? Change it above and save: the "
+                "list follows."
+            ) % {"region": region.name}
+            return
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for prefecture in Prefecture.objects.select_related("region").order_by(
+            "region__name", "name"
+        ):
+            groups.setdefault(prefecture.region.name, []).append((prefecture.pk, prefecture.name))
+        field.choices = [("", "---------"), *groups.items()]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -62,6 +97,19 @@ class DialogueForm(forms.ModelForm):  # type: ignore[type-arg]
         if prefecture and region and prefecture.region_id != region.pk:
             self.add_error("prefecture", _("This prefecture is not in the chosen region."))
         return data
+
+
+class DialogueSearchForm(forms.Form):
+    q = forms.CharField(label=_("Words (topics, locality)"), max_length=100, required=False)
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False
+    )
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[("", _("All"))] + list(Dialogue.Format.choices), required=False
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    mine = forms.BooleanField(label=_("Only mine"), required=False)
 
 
 class AmbassadorForm(forms.Form):
@@ -98,4 +146,11 @@ class ReachFilterForm(forms.Form):
     date_to = BoundedDateField(label=_("To"), required=False, widget=DATE)
 
 
-__all__ = ["AmbassadorForm", "DialogueForm", "ReachFilterForm", "TeamForm", "Ambassador"]
+__all__ = [
+    "AmbassadorForm",
+    "DialogueForm",
+    "DialogueSearchForm",
+    "ReachFilterForm",
+    "TeamForm",
+    "Ambassador",
+]

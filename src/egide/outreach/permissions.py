@@ -20,3 +20,8 @@ def can_manage_ambassadors(user: Any) -> bool:
 def can_read_reach(user: Any) -> bool:
     """Aggregate reach holds no personal data: coordinators, analysts, trainers, admins."""
     return has_role(user, roles.COORDINATOR, roles.ANALYST, roles.TRAINER, roles.ADMINISTRATOR)
+
+
+def can_read_own_reach(user: Any) -> bool:
+    """An ambassador sees the reach of the dialogues they facilitated."""
+    return has_role(user, roles.MIGRANT_AMBASSADOR)

@@ -69,3 +69,19 @@ def reach(
         "dialogues": dialogues.count(),
         "dialogue_reach_may_overlap": True,
     }
+
+
+def own_reach(*, ambassador_id: int) -> dict[str, Any]:
+    """The dialogues one ambassador facilitated: how many, and whom they reached."""
+    dialogues = Dialogue.objects.filter(ambassador_id=ambassador_id)
+    sums = dialogues.aggregate(
+        **{f: Sum(f) for f, _s, _a in REACH_FIELDS}, **{f: Sum(f) for f in AUDIENCE_FIELDS}
+    )
+    sums = {k: v or 0 for k, v in sums.items()}
+    return {
+        "dialogues": dialogues.count(),
+        "people_reached": sum(sums[f] for f, _s, _a in REACH_FIELDS),
+        "leaders_reached": sums["community_leaders"] + sums["religious_leaders"],
+        "by_audience": {f: sums[f] for f in AUDIENCE_FIELDS},
+        "last": dialogues.order_by("-held_on").values_list("held_on", flat=True).first(),
+    }

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,34 +18,87 @@ from rest_framework.views import APIView
 
 from egide.audit.services import audit_record
 from egide.cases.selectors import alerts_for
-from egide.outreach import services
-from egide.outreach.forms import AmbassadorForm, DialogueForm, ReachFilterForm, TeamForm
+from egide.core.models import Region
+from egide.core.paging import page_without_count
+from egide.outreach import selectors, services
+from egide.outreach.forms import (
+    AmbassadorForm,
+    DialogueForm,
+    DialogueSearchForm,
+    ReachFilterForm,
+    TeamForm,
+)
 from egide.outreach.models import AUDIENCE_FIELDS, REACH_FIELDS, Ambassador, Dialogue, Team
 from egide.outreach.permissions import (
     can_manage_ambassadors,
+    can_read_own_reach,
     can_read_reach,
     can_record_dialogues,
 )
-from egide.outreach.reach import reach
+from egide.outreach.reach import own_reach, reach
 
 
 def dialogue_list_view(request: HttpRequest) -> HttpResponse:
+    """Dialogues (counts, no names), searchable, paged without COUNT(*)."""
     if not can_record_dialogues(request.user):
         raise Http404
-    dialogues = Dialogue.objects.select_related("region").all()
-    page = Paginator(dialogues, 25).get_page(request.GET.get("page"))
-    return render(request, "outreach/dialogue_list.html", {"page": page})
+    form = DialogueSearchForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "q": data["q"].strip(),
+            "region_id": data["region"].pk if data["region"] else None,
+            "format": data["format"],
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+            "mine": data["mine"],
+        }
+    dialogues = selectors.dialogues_search(request.user, **filters)
+    page = page_without_count(dialogues, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "outreach/dialogue_list.html",
+        {"page": page, "form": form, "query": query.urlencode(), "searched": bool(filters)},
+    )
+
+
+def _dialogue_initial(user: Any, mine: Ambassador | None) -> dict[str, Any]:
+    """The facilitator, organisation and region of the account, ready in the form."""
+    initial: dict[str, Any] = {"held_on": timezone.localdate()}
+    if mine is not None:
+        initial["ambassador"] = mine
+        initial["region"] = mine.prefecture.region
+        initial["prefecture"] = mine.prefecture
+    if user.organisation_id:
+        initial["organisation"] = user.organisation
+    if "region" not in initial:
+        regions = selectors.acting_region_ids(user)
+        if len(regions) == 1:
+            initial["region"] = Region.objects.filter(pk__in=regions).first()
+    return initial
 
 
 def dialogue_create_view(request: HttpRequest) -> HttpResponse:
     if not can_record_dialogues(request.user):
         raise Http404
     alerts = alerts_for(request.user).filter(created_by=request.user)
-    initial: dict[str, Any] = {}
-    mine = Ambassador.objects.filter(user=request.user).first()
-    if mine is not None:
-        initial["ambassador"] = mine
-    form = DialogueForm(request.POST or None, alerts=alerts, initial=initial)
+    mine = selectors.own_ambassador(request.user)
+    ambassadors = selectors.ambassadors_listable_by(request.user)
+    form = DialogueForm(
+        request.POST or None,
+        alerts=alerts,
+        ambassadors=ambassadors,
+        initial=_dialogue_initial(request.user, mine),
+    )
+    # The select shows ambassadors' full names (personal data): an audited read.
+    audit_record(
+        actor=request.user,
+        action="outreach.ambassador_names_listed",
+        details={"count": ambassadors.count(), "page": "dialogue_form"},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         counts = {f: data[f] or 0 for f in [f for f, _s, _a in REACH_FIELDS] + AUDIENCE_FIELDS}
@@ -71,6 +124,8 @@ def dialogue_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Dialogue recorded."))
             return redirect("outreach:dialogues")
+    if request.method == "POST" and form.errors:
+        messages.error(request, _("The dialogue is not saved yet: correct the fields marked."))
     return render(request, "outreach/dialogue_form.html", {"form": form})
 
 
@@ -105,9 +160,24 @@ def ambassador_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def reach_view(request: HttpRequest) -> HttpResponse:
-    """Totals against the programme's targets, by region and period (no personal data)."""
+    """Totals against the programme's targets, by region and period (no personal data); an
+    ambassador sees the reach of their own dialogues."""
     if not can_read_reach(request.user):
-        raise Http404
+        mine = selectors.own_ambassador(request.user)
+        if not can_read_own_reach(request.user) or mine is None:
+            raise Http404
+        return render(
+            request,
+            "outreach/my_reach.html",
+            {
+                "ambassador": mine,
+                "reach": (data := own_reach(ambassador_id=mine.pk)),
+                "audiences": [
+                    (Dialogue._meta.get_field(f).verbose_name, n)
+                    for f, n in data["by_audience"].items()
+                ],
+            },
+        )
     form = ReachFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
     if form.is_valid():

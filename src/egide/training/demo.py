@@ -151,18 +151,31 @@ def _load_outreach(coordinator: User, rng: random.Random) -> None:
     prefectures = list(Prefecture.objects.filter(region__code__in=[c for c, _n, _d in WORKSHOPS]))
     ambassadors = []
     for i, prefecture in enumerate(prefectures[:12]):
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)} (amb. {i + 1})"
+        linked = (
+            i == 0
+            and ambassador_user is not None
+            and not Ambassador.objects.filter(user=ambassador_user).exists()
+        )
+        if linked and ambassador_user is not None:
+            # The demo ambassador's account and record are the same person, in their region.
+            name = ambassador_user.get_full_name()
+            home = Prefecture.objects.filter(
+                region__in=ambassador_user.organisation.regions.all()
+                if ambassador_user.organisation
+                else []
+            ).first()
+            prefecture = home or prefecture
         ambassadors.append(
             outreach_services.ambassador_register(
                 actor=coordinator,
-                full_name=f"{rng.choice(FIRST)} {rng.choice(LAST)} (amb. {i + 1})",
+                full_name=name,
                 prefecture=prefecture,
                 appointed_on=date(2023, 6, 1),
                 organisation=community,
                 languages="français, pular, maninka",
                 training_received="Atelier du cycle 1",
-                user=ambassador_user
-                if i == 0 and not Ambassador.objects.filter(user=ambassador_user).exists()
-                else None,
+                user=ambassador_user if linked else None,
                 is_fictitious=True,
             )
         )

@@ -68,6 +68,20 @@ class SessionForm(forms.Form):
         return data
 
 
+class SessionSearchForm(forms.Form):
+    q = forms.CharField(label=_("Words (title, venue)"), max_length=100, required=False)
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", _("All"))] + list(TrainingSession.Kind.choices),
+        required=False,
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+
+
 class ParticipantForm(forms.Form):
     """One participant: the page's form, and the check of every row of an XLSX import."""
 

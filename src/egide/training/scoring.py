@@ -86,3 +86,48 @@ def eligible_for_certificate(
     if days_total <= 0 or post is None:
         return False
     return days_present / days_total >= attendance_min and post.percent >= pass_percent
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """Why a certificate is not due: *what* ("attendance", "post_test", "no_post_test") with
+    the value reached and the threshold, in percent."""
+
+    what: str
+    reached: float = 0.0
+    required: float = 0.0
+
+
+def certificate_shortfalls(
+    days_present: int,
+    days_total: int,
+    post: Score | None,
+    attendance_min: float = 0.8,
+    pass_percent: float = 70.0,
+) -> list[Shortfall]:
+    """Every rule of :func:`eligible_for_certificate` that is not met (empty: eligible)."""
+    found = []
+    share = 100 * days_present / days_total if days_total > 0 else 0.0
+    if days_total <= 0 or days_present / days_total < attendance_min:
+        found.append(Shortfall("attendance", round(share, 1), round(100 * attendance_min, 1)))
+    if post is None:
+        found.append(Shortfall("no_post_test", 0.0, pass_percent))
+    elif post.percent < pass_percent:
+        found.append(Shortfall("post_test", post.percent, pass_percent))
+    return found
+
+
+LETTERS = "ABCDEFGH"
+
+
+def choice_from_letter(text: str) -> int | None:
+    """A paper answer typed as a letter (A, b…) or a number from 1: the choice index; None for
+    a blank; -1 for anything else (refused by :func:`score`)."""
+    value = text.strip().upper()
+    if not value:
+        return None
+    if value in LETTERS:
+        return LETTERS.index(value)
+    if value.isdigit() and int(value) >= 1:
+        return int(value) - 1
+    return -1

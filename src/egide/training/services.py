@@ -37,6 +37,13 @@ ALREADY_TAKEN = _("This test was already taken by this participant.")
 TEST_CLOSED = _("This test is not open.")
 NOT_ELIGIBLE = _("Not eligible: at least 80%% attendance and a passed post-test are required.")
 ALREADY_REGISTERED = _("This participant is already registered in the session.")
+SCORE_RANGE = _("The score must be between 0 and %(n)s correct answers.")
+NOT_IN_SESSION = _("This participant is not registered in this session.")
+SHORTFALL_TEXT = {
+    "attendance": _("attendance %(reached)s %% < %(required)s %%"),
+    "post_test": _("post-test %(reached)s %% < %(required)s %%"),
+    "no_post_test": _("post-test not taken (%(required)s %% needed)"),
+}
 
 
 class TrainingError(ValueError):
@@ -254,6 +261,73 @@ def eligible(days_present: int, days_total: int, post: scoring.Score | None) -> 
         settings.EGIDE_CERTIFICATE_ATTENDANCE,
         settings.EGIDE_CERTIFICATE_PASS_PERCENT,
     )
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if value == int(value) else f"{value:.1f}".replace(".", ",")
+
+
+def certificate_shortfalls(days_present: int, days_total: int, post: scoring.Score | None) -> str:
+    """Why no certificate yet, in words, with the configured thresholds ("" when eligible):
+    e.g. "post-test 68 % < 70 %"."""
+    found = scoring.certificate_shortfalls(
+        days_present,
+        days_total,
+        post,
+        settings.EGIDE_CERTIFICATE_ATTENDANCE,
+        settings.EGIDE_CERTIFICATE_PASS_PERCENT,
+    )
+    return " ; ".join(
+        str(SHORTFALL_TEXT[f.what])
+        % {"reached": _number(f.reached), "required": _number(f.required)}
+        for f in found
+    )
+
+
+@transaction.atomic
+def test_score_record(
+    *, actor: Any, test: KnowledgeTest, enrollment: Enrollment, correct: int
+) -> TestAttempt:
+    """Record a paper test's score typed by the trainer (correct answers out of the test's
+    questions), without the answers; raises TrainingError, saving nothing then."""
+    total = len(test.question_codes)
+    if enrollment.session_id != test.session_id:
+        raise TrainingError(str(NOT_IN_SESSION))
+    if not 0 <= correct <= total:
+        raise TrainingError(str(SCORE_RANGE % {"n": total}))
+    if TestAttempt.objects.filter(test=test, enrollment=enrollment).exists():
+        raise TrainingError(str(ALREADY_TAKEN))
+    attempt = TestAttempt.objects.create(
+        test=test, enrollment=enrollment, answers={}, correct=correct, total=total, entered_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="training.test_score_entered",
+        obj=test.session,
+        details={
+            "kind": test.kind,
+            "enrollment": enrollment.pk,
+            "score": scoring.Score(correct, total).percent,
+        },
+    )
+    return attempt
+
+
+@transaction.atomic
+def paper_tests_record(
+    *, actor: Any, test: KnowledgeTest, answers_by_enrollment: dict[int, dict[str, int]]
+) -> int:
+    """Record the typed answers of several paper tests at once (the grid): all or nothing.
+
+    Raises TrainingError or scoring.AnswerError naming the first problem; saves nothing then.
+    """
+    enrollments = {e.pk: e for e in test.session.enrollments.all()}
+    for enrollment_id, answers in answers_by_enrollment.items():
+        enrollment = enrollments.get(enrollment_id)
+        if enrollment is None:
+            raise TrainingError(str(NOT_IN_SESSION))
+        test_submit(test=test, enrollment=enrollment, answers=answers, entered_by=actor)
+    return len(answers_by_enrollment)
 
 
 def is_eligible(enrollment: Enrollment) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from egide.training import views
+from egide.training import entry_views, views
 
 app_name = "training"
 
@@ -18,6 +18,15 @@ urlpatterns = [
         "sessions/<int:pk>/paper/<int:enrollment_id>/<slug:kind>/",
         views.paper_entry_view,
         name="paper",
+    ),
+    path("sessions/<int:pk>/grid/<slug:kind>/", entry_views.paper_grid_view, name="paper_grid"),
+    path(
+        "sessions/<int:pk>/scores/<slug:kind>/", entry_views.paper_scores_view, name="paper_scores"
+    ),
+    path(
+        "sessions/<int:pk>/link/<int:enrollment_id>/",
+        entry_views.participant_link_view,
+        name="participant_link",
     ),
     path(
         "sessions/<int:pk>/certificate/<int:enrollment_id>/",

@@ -8,19 +8,29 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from egide.audit.services import audit_record
 from egide.core.exports import export_response
 from egide.core.throttle import public_throttle
+from egide.core.feedback import saved_at
+from egide.core.paging import page_without_count
 from egide.training import scoring, services, spreadsheets
 from egide.training.certificates import attendance_pdf, certificate_pdf
 from egide.training.curriculum import curriculum, module, question_index
-from egide.training.forms import ImportForm, ParticipantForm, SessionForm, test_form
+from egide.training.forms import (
+    ImportForm,
+    ParticipantForm,
+    SessionForm,
+    SessionSearchForm,
+    test_form,
+)
 from egide.training.models import Certificate, Enrollment, TrainingSession
 from egide.training.permissions import (
     can_read_curriculum,
@@ -59,12 +69,36 @@ def curriculum_view(request: HttpRequest, code: str | None = None) -> HttpRespon
 
 
 def session_list_view(request: HttpRequest) -> HttpResponse:
+    """Sessions, searchable by words in the title or venue, region, kind and dates; paged."""
     if not can_run_training(request.user):
         raise Http404
-    sessions = sessions_visible_to(request.user, TrainingSession.objects.select_related("region"))[
-        :200
-    ]
-    return render(request, "training/session_list.html", {"sessions": sessions})
+    form = SessionSearchForm(request.GET or None)
+    sessions = sessions_visible_to(
+        request.user, TrainingSession.objects.select_related("region")
+    ).order_by("-start_date", "-pk")
+    searched = False
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"].strip():
+            q = data["q"].strip()
+            sessions = sessions.filter(Q(title__icontains=q) | Q(venue__icontains=q))
+        if data["region"]:
+            sessions = sessions.filter(region=data["region"])
+        if data["kind"]:
+            sessions = sessions.filter(kind=data["kind"])
+        if data["date_from"]:
+            sessions = sessions.filter(end_date__gte=data["date_from"])
+        if data["date_to"]:
+            sessions = sessions.filter(start_date__lte=data["date_to"])
+        searched = any(v not in (None, "") for v in data.values())
+    page = page_without_count(sessions, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "training/session_list.html",
+        {"page": page, "form": form, "query": query.urlencode(), "searched": searched},
+    )
 
 
 def session_create_view(request: HttpRequest) -> HttpResponse:
@@ -77,7 +111,10 @@ def session_create_view(request: HttpRequest) -> HttpResponse:
         except services.TrainingError as exc:
             form.add_error(None, str(exc))
         else:
+            messages.success(request, _("Session created. Now register its participants."))
             return redirect("training:session", pk=session.pk)
+    if request.method == "POST" and form.errors:
+        messages.error(request, _("The session is not created yet: correct the fields marked."))
     return render(request, "training/session_form.html", {"form": form})
 
 
@@ -101,6 +138,9 @@ def _rows(session: TrainingSession, days: list[date] | None = None) -> list[dict
                 "gain": scoring.gain(scores["pre"], scores["post"]),
                 "certificate": getattr(enrollment, "certificate", None),
                 "eligible": services.eligible(len(present), len(days), scores["post"]),
+                "shortfall": services.certificate_shortfalls(
+                    len(present), len(days), scores["post"]
+                ),
             }
         )
     return rows
@@ -122,7 +162,10 @@ def session_view(request: HttpRequest, pk: int) -> HttpResponse:
     bank = question_index()
     analysis = []
     if "post" in tests:
-        attempts = [a.answers for a in tests["post"].attempts.all()]
+        # A paper score typed without its answers says nothing about the questions.
+        attempts = [
+            a.answers for a in tests["post"].attempts.all() if a.answers or a.entered_by_id is None
+        ]
         analysis = [
             (bank[c]["text"], wrong, total)
             for c, wrong, total in scoring.item_analysis(
@@ -154,18 +197,18 @@ def participant_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         raise Http404
     form = ParticipantForm(request.POST)
+    url = reverse("training:session", args=[pk])
     if not form.is_valid():
         for field, errors in form.errors.items():
             for error in errors:
-                messages.error(request, f"{form.fields[field].label} : {error}")
-        return redirect("training:session", pk=pk)
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{label} : {error}", extra_tags="at-participants")
+        return redirect(url + "#participants")
     try:
         services.participant_register(actor=request.user, session=session, **form.cleaned_data)
     except services.TrainingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, SAVED)
-    return redirect("training:session", pk=pk)
+        return saved_at(request, url, "participants", str(exc), messages.ERROR)
+    return saved_at(request, url, "participants", str(SAVED))
 
 
 def participant_import_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -174,9 +217,11 @@ def participant_import_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         raise Http404
     form = ImportForm(request.POST, request.FILES)
+    url = reverse("training:session", args=[pk])
     if not form.is_valid():
-        messages.error(request, _("Choose an XLSX file to import."))
-        return redirect("training:session", pk=pk)
+        return saved_at(
+            request, url, "participants", str(_("Choose an XLSX file to import.")), messages.ERROR
+        )
     try:
         rows = spreadsheets.parse_participants(form.cleaned_data["file"].read())
         with transaction.atomic():
@@ -184,33 +229,43 @@ def participant_import_view(request: HttpRequest, pk: int) -> HttpResponse:
                 services.participant_register(actor=request.user, session=session, **row)
     except spreadsheets.ImportError_ as exc:
         for problem in exc.problems:
-            messages.error(request, problem)
+            messages.error(request, problem, extra_tags="at-participants")
     except services.TrainingError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, str(exc), extra_tags="at-participants")
     else:
-        messages.success(request, _("%(n)s participant(s) imported.") % {"n": len(rows)})
-    return redirect("training:session", pk=pk)
+        messages.success(
+            request,
+            _("%(n)s participant(s) imported.") % {"n": len(rows)},
+            extra_tags="at-participants",
+        )
+    return redirect(url + "#participants")
 
 
 def attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(request, pk)
     if request.method != "POST":
         raise Http404
+    url = reverse("training:session", args=[pk])
     try:
         day = date.fromisoformat(request.POST.get("day", ""))
     except ValueError:
-        messages.error(request, _("Give the day as a date."))
-        return redirect("training:session", pk=pk)
+        return saved_at(
+            request, url, "attendance", str(_("Give the day as a date.")), messages.ERROR
+        )
     present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
     try:
         services.attendance_record(
             actor=request.user, session=session, day=day, present_ids=present
         )
     except services.TrainingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, SAVED)
-    return redirect(reverse("training:session", args=[pk]) + "#attendance")
+        return saved_at(request, url, "attendance", str(exc), messages.ERROR)
+    return saved_at(
+        request,
+        url,
+        "attendance",
+        str(_("Attendance of %(day)s saved: %(n)s present."))
+        % {"day": date_format(day, "j F"), "n": len(present)},
+    )
 
 
 def tests_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -227,10 +282,14 @@ def tests_view(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
         services.test_set_open(actor=request.user, test=test, is_open=action.startswith("open"))
     else:
-        messages.error(request, _("Unknown action."))
-        return redirect(reverse("training:session", args=[pk]) + "#tests")
-    messages.success(request, SAVED)
-    return redirect(reverse("training:session", args=[pk]) + "#tests")
+        return saved_at(
+            request,
+            reverse("training:session", args=[pk]),
+            "tests",
+            str(_("Unknown action.")),
+            messages.ERROR,
+        )
+    return saved_at(request, reverse("training:session", args=[pk]), "tests", str(SAVED))
 
 
 def _answers_from(form_data: Any) -> dict[str, int]:
@@ -266,13 +325,28 @@ def paper_entry_view(request: HttpRequest, pk: int, enrollment_id: int, kind: st
         except (scoring.AnswerError, services.TrainingError) as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, SAVED)
-            return redirect(reverse("training:session", args=[pk]) + "#results")
+            return saved_at(request, reverse("training:session", args=[pk]), "results", str(SAVED))
     return render(
         request,
         "training/take_test.html",
         {"form": form, "test": test, "session": session, "paper": True},
     )
+
+
+def _own_results(enrollment: Enrollment) -> dict[str, Any]:
+    """What a participant sees of their own results: scores, days, and why no certificate."""
+    days = len(enrollment.session.days)
+    present = enrollment.attendance.filter(present=True).count()
+    scores = services.scores_from(enrollment.attempts.select_related("test"))
+    return {
+        "pre": scores["pre"],
+        "post": scores["post"],
+        "present": present,
+        "days": days,
+        "certificate": Certificate.objects.filter(enrollment=enrollment).exists(),
+        "eligible": services.eligible(present, days, scores["post"]),
+        "shortfall": services.certificate_shortfalls(present, days, scores["post"]),
+    }
 
 
 @never_cache
@@ -293,7 +367,12 @@ def take_test_view(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request,
             "training/take_test.html",
-            {"session": enrollment.session, "nothing": True, "done": done},
+            {
+                "session": enrollment.session,
+                "nothing": True,
+                "done": done,
+                "results": _own_results(enrollment),
+            },
         )
     bank = question_index()
     form = test_form(test.question_codes, bank, request.POST or None)
@@ -315,6 +394,7 @@ def take_test_view(request: HttpRequest, token: str) -> HttpResponse:
                     "finished": attempt,
                     "percent": scoring.Score(attempt.correct, attempt.total).percent,
                     "test": test,
+                    "results": _own_results(enrollment),
                 },
             )
     return render(
@@ -333,8 +413,9 @@ def certificate_view(request: HttpRequest, pk: int, enrollment_id: int) -> HttpR
     try:
         certificate = services.certificate_issue(actor=request.user, enrollment=enrollment)
     except services.TrainingError as exc:
-        messages.error(request, str(exc))
-        return redirect(reverse("training:session", args=[pk]) + "#results")
+        return saved_at(
+            request, reverse("training:session", args=[pk]), "results", str(exc), messages.ERROR
+        )
     verify_url = request.build_absolute_uri(
         reverse("training:verify_code", args=[certificate.code])
     )
