@@ -13,6 +13,7 @@ urlpatterns = [
     path("directory/", include("egide.directory.urls")),
     path("training/", include("egide.training.urls")),
     path("outreach/", include("egide.outreach.urls")),
+    path("jobs/", include("egide.jobs.urls")),
     path("api/v1/", include("egide.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -135,6 +135,13 @@ MODULES: list[Module] = [
         _authenticated,
     ),
     Module(
+        "jobs",
+        _("My jobs"),
+        _("Exports and reports running in the background, and their files."),
+        "jobs:list",
+        _authenticated,
+    ),
+    Module(
         "profile",
         _("My profile"),
         _("My organisation, roles, language, second factor and API token."),

@@ -362,6 +362,30 @@ def verify_view(request: HttpRequest, code: str | None = None) -> HttpResponse:
     )
 
 
+def export_job_view(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    """Start the XLSX export of a session as a background job; its page shows the progress."""
+    from egide.jobs.kinds import SESSION_EXPORTS
+    from egide.jobs.services import job_start
+
+    session = _session_or_404(request, pk)
+    if request.method != "POST" or what not in SESSION_EXPORTS:
+        raise Http404
+    with transaction.atomic():
+        job = job_start(
+            actor=request.user,
+            kind="training.session_export",
+            label=str(_("Export of %(what)s — %(title)s") % {"what": what, "title": session.title}),
+            params={"session": session.pk, "what": what},
+        )
+        audit_record(
+            actor=request.user,
+            action="training.exported",
+            obj=session,
+            details={"what": what, "job": job.pk},
+        )
+    return redirect("jobs:detail", pk=job.pk)
+
+
 def export_view(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     """Participant list and attendance sheet (XLSX), attendance sheet to sign (PDF)."""
     session = _session_or_404(request, pk)
