@@ -10,7 +10,9 @@ from egide.settings.env import env
 SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdefghij"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Subprocesses of a test (worker, gunicorn) receive the test's key through the environment.
-EGIDE_FIELD_KEYS = env.list("EGIDE_FIELD_KEYS", default=[]) or [Fernet.generate_key().decode("ascii")]
+EGIDE_FIELD_KEYS = env.list("EGIDE_FIELD_KEYS", default=[]) or [
+    Fernet.generate_key().decode("ascii")
+]
 EGIDE_BLIND_INDEX_KEY = "test-blind-index-key"  # noqa: S105
 EGIDE_DEV_TOOLS = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
