@@ -170,12 +170,12 @@ def test_backup_restores_identically_and_holds_no_key_nor_name(tmp_path: Path) -
     try:
         run(source, "migrate", "-v0")
         run(source, "demo")
-        before = json.loads(run(source, "shell", "-c", SNAPSHOT).stdout)
+        before = json.loads(run(source, "shell", "-c", SNAPSHOT).stdout.strip().splitlines()[-1])
         assert before["names"] and before["sample"]
         run(source, "backup", str(archive))
         restored = run(target, "restore", str(archive))
         assert "Restored" in restored.stdout
-        after = json.loads(run(target, "shell", "-c", SNAPSHOT).stdout)
+        after = json.loads(run(target, "shell", "-c", SNAPSHOT).stdout.strip().splitlines()[-1])
         assert after["counts"] == before["counts"]
         assert sum(before["counts"].values()) > 100
         assert after["sample"] == before["sample"]
