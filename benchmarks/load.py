@@ -117,10 +117,13 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
         env=env,
         check=True,
     )
-    gunicorn_conf = ROOT / "gunicorn.conf.py"
     cmd = [sys.executable, "-m", "gunicorn", "egide.wsgi:application"]
-    if gunicorn_conf.exists():
-        cmd += ["-c", str(gunicorn_conf)]
+    try:  # the repository's configuration, once it exists (the run "before" had none)
+        import egide.gunicorn_conf  # noqa: F401
+
+        cmd += ["-c", "python:egide.gunicorn_conf", "--access-logfile", "/dev/null"]
+    except ImportError:
+        pass
     cmd += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"]
     server = subprocess.Popen(cmd, env=env)  # noqa: S603
     for _ in range(100):

@@ -178,7 +178,7 @@ def backup_restore(path: Path) -> dict[str, Any]:
                 out.write(part)
         with tarfile.open(archive) as tar:
             tar.extractall(work / "x", filter="data")
-        manifest = json.loads((work / "x" / "manifest.json").read_text())
+        manifest: dict[str, Any] = json.loads((work / "x" / "manifest.json").read_text())
         if manifest.get("format") != FORMAT:
             raise BackupError("This backup was written by an incompatible version of Égide.")
         if manifest["vendor"] != connection.vendor:
