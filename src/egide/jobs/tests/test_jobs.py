@@ -172,7 +172,7 @@ def test_a_running_job_without_sign_of_life_is_declared_failed(trainer: User) ->
     DBTaskResult.objects.filter(pk=job.task_id).update(status=TaskResultStatus.RUNNING)
     assert jobs_detect_stale() == 1
     job.refresh_from_db()
-    assert job.status == Job.Status.FAILED and "stopped" in job.error
+    assert job.status == Job.Status.FAILED and "arrêté" in job.error
     assert DBTaskResult.objects.get(pk=job.task_id).status == TaskResultStatus.FAILED
     # A live job is left alone.
     live = job_start(actor=trainer, kind="jobs.check", label="y", params={})

@@ -54,7 +54,7 @@ def test_a_killed_worker_leaves_its_job_failed_not_running(
     # Starting a worker again declares the job failed (its process is gone).
     subprocess.run(egide("worker", "--batch"), env=subprocess_env(), check=True, timeout=120)  # noqa: S603
     job.refresh_from_db()
-    assert job.status == Job.Status.FAILED and "stopped" in job.error
+    assert job.status == Job.Status.FAILED and "arrêté" in job.error
     assert job.report == "" and job.result_file == ""
     assert DBTaskResult.objects.get(pk=job.task_id).status == TaskResultStatus.FAILED
 
