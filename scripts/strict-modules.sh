@@ -18,6 +18,9 @@ extra=(
   '*/core/limits.py'
   '*/core/keys.py'
   '*/core/jsonsafe.py'
+  '*/jobs/schedule.py'
+  '*/jobs/backup.py'
+  '*/jobs/kinds.py'
 )
 paths=()
 for p in "${extra[@]}"; do paths+=(-o -path "$p"); done

@@ -12,6 +12,29 @@ CI="${CI:-false}"
 loud() { printf '\n\033[1;33m!!!!! %s !!!!!\033[0m\n\n' "$*" >&2; }
 step() { printf '\n== %s\n' "$*"; }
 
+step "system packages (Chromium, poppler-utils, PostgreSQL, Pango for WeasyPrint)"
+if ! bash scripts/system-deps.sh; then
+  [ "$CI" = "true" ] && exit 1
+  [ "${EGIDE_ALLOW_MISSING_SYSTEM_PACKAGES:-}" = "1" ] || {
+    echo "Or set EGIDE_ALLOW_MISSING_SYSTEM_PACKAGES=1 to run what can run without them." >&2
+    exit 1
+  }
+  loud "Missing system packages: the tests that need them are skipped (see the list above)."
+fi
+start_postgresql() {
+  # A local cluster installed but stopped (fresh machine, container): start it.
+  command -v pg_ctlcluster >/dev/null && [ "$(id -u)" = "0" ] || return 0
+  python3 -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null && return 0
+  version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$version" ] || return 0
+  pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  for _ in $(seq 1 30); do
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null && break
+    sleep 1
+  done
+}
+start_postgresql
+
 step "ruff (lint and format)"
 ruff check src tests benchmarks
 ruff format --check src tests benchmarks

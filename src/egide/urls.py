@@ -14,6 +14,7 @@ urlpatterns = [
     path("training/", include("egide.training.urls")),
     path("outreach/", include("egide.outreach.urls")),
     path("policy/", include("egide.policy.urls")),
+    path("jobs/", include("egide.jobs.urls")),
     path("api/v1/", include("egide.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -207,7 +207,8 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user_or_404(request.user, pk)
     services.case_viewed(actor=request.user, case=case)
     supervisor = is_case_supervisor(request.user, case)
-    team_ids = set(case.members.values_list("user_id", flat=True))
+    team = list(case.members.select_related("user"))
+    team_ids = {member.user_id for member in team}
     context = {
         "case": case,
         "supervisor": supervisor,
@@ -223,7 +224,7 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "member_form": forms.MemberForm(
             candidates=_workers_of(request.user).exclude(pk__in=team_ids)
         ),
-        "team": case.members.select_related("user"),
+        "team": team,
         "history": case.status_changes.select_related("changed_by"),
         "consents": case.consents.select_related("explained_by"),
         "needs": case.needs.all(),

@@ -162,6 +162,13 @@ MODULES: list[Module] = [
         _reads_api_documentation,
     ),
     Module(
+        "jobs",
+        _("My jobs"),
+        _("Exports and reports running in the background, and their files."),
+        "jobs:list",
+        _authenticated,
+    ),
+    Module(
         "profile",
         _("My profile"),
         _("My organisation, roles, language, second factor and API token."),

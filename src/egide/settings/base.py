@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "egide.core",
     "egide.audit",
     "egide.accounts",
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
     "egide.outreach",
     "egide.policy",
     "egide.api",
+    "egide.jobs",
 ]
 
 MIDDLEWARE = [
@@ -276,6 +279,22 @@ EGIDE_CERTIFICATE_PASS_PERCENT = env.float("EGIDE_CERTIFICATE_PASS_PERCENT", def
 EGIDE_DEV_TOOLS = False
 # Banner saying that the data shown are fictitious.
 EGIDE_DEMO_BANNER = env.bool("EGIDE_DEMO_BANNER", default=False)
+
+# Background jobs: Django's tasks API (django-tasks) on the database backend (django-tasks-db);
+# `egide worker` runs them, several workers may share the queue (SELECT … FOR UPDATE SKIP LOCKED).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# Days a job's result (a file to download) is kept before the cleanup erases it.
+EGIDE_JOB_RESULT_DAYS = env.int("EGIDE_JOB_RESULT_DAYS", default=7)
+# Minutes without a sign of life after which a running job is declared failed (stale-job detection).
+EGIDE_JOB_STALE_MINUTES = env.int("EGIDE_JOB_STALE_MINUTES", default=15)
+# Key (Fernet, url-safe base64) encrypting `egide backup` archives; never one of the field keys.
+EGIDE_BACKUP_KEY = env.str("EGIDE_BACKUP_KEY", default="")
+MEDIA_ROOT = env.str("EGIDE_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="egide@localhost")

@@ -5,10 +5,14 @@ from __future__ import annotations
 from cryptography.fernet import Fernet
 
 from egide.settings.base import *  # noqa: F403
+from egide.settings.env import env
 
 SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdefghij"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EGIDE_FIELD_KEYS = [Fernet.generate_key().decode("ascii")]
+# Subprocesses of a test (worker, gunicorn) receive the test's key through the environment.
+EGIDE_FIELD_KEYS = env.list("EGIDE_FIELD_KEYS", default=[]) or [
+    Fernet.generate_key().decode("ascii")
+]
 EGIDE_BLIND_INDEX_KEY = "test-blind-index-key"  # noqa: S105
 EGIDE_AUDIT_KEY = "test-audit-hmac-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
 EGIDE_AUDIT_SIGNING_KEY = "dGVzdC1hdWRpdC1zaWduaW5nLWtleS0zMi1ieXRlcyE"  # noqa: S105

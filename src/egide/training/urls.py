@@ -34,6 +34,7 @@ urlpatterns = [
         name="certificate",
     ),
     path("sessions/<int:pk>/export/<str:what>", views.export_view, name="export"),
+    path("sessions/<int:pk>/export-job/<str:what>", views.export_job_view, name="export_job"),
     path("test/<str:token>/", views.take_test_view, name="take_test"),
     path("verify/", views.verify_view, name="verify"),
     path("verify/<str:code>/", views.verify_view, name="verify_code"),

@@ -18,9 +18,9 @@ from django.views.decorators.cache import never_cache
 
 from egide.audit.services import audit_record
 from egide.core.exports import export_response
-from egide.core.throttle import public_throttle
 from egide.core.feedback import saved_at
 from egide.core.paging import page_without_count
+from egide.core.throttle import public_throttle
 from egide.training import scoring, services, spreadsheets
 from egide.training.certificates import attendance_pdf, certificate_pdf
 from egide.training.curriculum import curriculum, module, question_index
@@ -450,6 +450,30 @@ def verify_view(request: HttpRequest, code: str | None = None) -> HttpResponse:
         "training/verify.html",
         {"code": code, "certificate": certificate, "asked": bool(code)},
     )
+
+
+def export_job_view(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    """Start the XLSX export of a session as a background job; its page shows the progress."""
+    from egide.jobs.kinds import SESSION_EXPORTS
+    from egide.jobs.services import job_start
+
+    session = _session_or_404(request, pk)
+    if request.method != "POST" or what not in SESSION_EXPORTS:
+        raise Http404
+    with transaction.atomic():
+        job = job_start(
+            actor=request.user,
+            kind="training.session_export",
+            label=str(_("Export of %(what)s — %(title)s") % {"what": what, "title": session.title}),
+            params={"session": session.pk, "what": what},
+        )
+        audit_record(
+            actor=request.user,
+            action="training.exported",
+            obj=session,
+            details={"what": what, "job": job.pk},
+        )
+    return redirect("jobs:detail", pk=job.pk)
 
 
 def export_view(request: HttpRequest, pk: int, what: str) -> HttpResponse:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 from django.core.management import call_command
@@ -21,4 +24,16 @@ class Command(BaseCommand):
         call_command("demo")
         self.stdout.write("")
         self.stdout.write(f"Égide is served on http://{options['addrport']}/  (Ctrl+C stops it)")
-        call_command("runserver", options["addrport"], use_reloader=False)
+        # A background-job worker beside the server, stopped with it ("My jobs" completes).
+        worker = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "egide.cli", "worker"], env={**os.environ}
+        )
+        self.stdout.write(f"A job worker runs beside it (process {worker.pid}).")
+        try:
+            call_command("runserver", options["addrport"], use_reloader=False)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()

@@ -1,0 +1,27 @@
+"""gunicorn configuration of `egide serve` (`gunicorn -c python:egide.gunicorn_conf`).
+
+Every value may be overridden on the command line or with GUNICORN_CMD_ARGS."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+wsgi_app = "egide.wsgi:application"
+bind = os.environ.get("EGIDE_BIND", "127.0.0.1:8000")
+# Sync workers: pages are short database reads; long work goes to `egide worker`.
+workers = int(os.environ.get("EGIDE_WEB_WORKERS", 2 * multiprocessing.cpu_count() + 1))
+worker_class = "sync"
+timeout = int(os.environ.get("EGIDE_WEB_TIMEOUT", 60))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then (bounded memory), not all at once.
+max_requests = 2000
+max_requests_jitter = 200
+# Behind the reverse proxy only: it sets X-Forwarded-Proto (see EGIDE_BEHIND_TLS_PROXY).
+forwarded_allow_ips = os.environ.get("EGIDE_FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "warning").lower()
+# The access log carries no query string (search terms may be names).
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'

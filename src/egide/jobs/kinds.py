@@ -1,0 +1,125 @@
+"""The kinds of background job Égide knows. Each takes the Job and a Progress and returns an
+Output; expected failures raise JobError with a message for the person who started it."""
+
+from __future__ import annotations
+
+import time
+from importlib.util import find_spec
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from egide.jobs.models import Job
+from egide.jobs.services import (
+    JobError,
+    Output,
+    Progress,
+    jobs_cleanup,
+    jobs_detect_stale,
+    register,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SESSION_EXPORTS = ("participants.xlsx", "attendance.xlsx")
+
+
+@register("training.session_export", gettext_lazy("Training session export (XLSX)"))
+def training_session_export(job: Job, progress: Progress) -> Output:
+    from egide.training import spreadsheets
+    from egide.training.models import TrainingSession
+    from egide.training.permissions import can_run_training
+    from egide.training.views import _rows
+
+    what = job.params.get("what")
+    session = TrainingSession.objects.filter(pk=job.params.get("session")).first()
+    if what not in SESSION_EXPORTS or session is None:
+        raise JobError(_("The session or the export asked for no longer exists."))
+    if not can_run_training(job.started_by):
+        raise JobError(_("You may no longer export this session."))
+    rows = _rows(session)
+    progress(0, len(rows), _("Reading the participants"))
+    lines = []
+    for number, r in enumerate(rows, start=1):
+        p = r["participant"]
+        if what == "participants.xlsx":
+            lines.append(
+                [
+                    p.full_name,
+                    p.sex,
+                    p.age_band,
+                    p.actor_type,
+                    p.organisation_name,
+                    p.phone,
+                    p.email,
+                ]
+            )
+        else:
+            lines.append([p.full_name, *[1 if present else 0 for _d, present in r["days"]]])
+        if number % 25 == 0 or number == len(rows):
+            progress(number, len(rows), _("Writing the workbook"))
+    if what == "participants.xlsx":
+        header = ["full_name", "sex", "age_band", "actor_type", "organisation", "phone", "email"]
+        title = "Participants"
+    else:
+        header = ["full_name", *[d.isoformat() for d in session.days]]
+        title = "Attendance"
+    content = spreadsheets.workbook_bytes(title, header, lines)
+    return Output(
+        report=_("%(n)s participant(s) exported.") % {"n": len(rows)},
+        filename=f"session-{session.pk}-{what}",
+        content_type=XLSX,
+        content=content,
+    )
+
+
+@register("jobs.check", gettext_lazy("Worker check"))
+def worker_check(job: Job, progress: Progress) -> Output:
+    """Counts to *steps*, pausing *pause* seconds at each: shows that a worker runs jobs."""
+    steps = max(1, min(int(job.params.get("steps", 5)), 10_000))
+    pause = max(0.0, min(float(job.params.get("pause", 0.2)), 10.0))
+    for step in range(1, steps + 1):
+        time.sleep(pause)
+        progress(step, steps, _("Step %(n)s of %(total)s") % {"n": step, "total": steps})
+    return Output(report=_("The worker ran %(n)s step(s).") % {"n": steps})
+
+
+@register("cases.reminders", gettext_lazy("Reminders of overdue steps"))
+def reminders(job: Job, progress: Progress) -> Output:
+    from egide.cases.reminders import reminders_send
+
+    summary = reminders_send()
+    return Output(
+        report=_("%(emails)s e-mail(s) to %(people)s person(s), %(items)s overdue step(s).")
+        % summary
+    )
+
+
+@register("cases.retention_purge", gettext_lazy("Retention purge"))
+def retention_purge(job: Job, progress: Progress) -> Output:
+    from egide.cases.services import retention_purge as purge
+
+    return Output(report=_("%(n)s case(s) purged.") % {"n": purge()})
+
+
+@register("jobs.cleanup", gettext_lazy("Expired job results erased"))
+def cleanup(job: Job, progress: Progress) -> Output:
+    done = jobs_cleanup()
+    return Output(
+        report=_("%(expired)s result(s) erased, %(pruned)s queue entry(ies) forgotten.") % done
+    )
+
+
+@register("jobs.detect_stale", gettext_lazy("Stale-job detection"))
+def detect_stale(job: Job, progress: Progress) -> Output:
+    return Output(report=_("%(n)s job(s) declared failed.") % {"n": jobs_detect_stale()})
+
+
+HAS_AUDIT_SEALER = find_spec("egide.audit.sealer") is not None
+
+if HAS_AUDIT_SEALER:
+
+    @register("audit.seal", gettext_lazy("Audit trail sealing"))
+    def audit_seal(job: Job, progress: Progress) -> Output:
+        from egide.audit.sealer import seal  # type: ignore[import-not-found,unused-ignore]
+
+        return Output(report=_("%(n)s audit event(s) sealed.") % {"n": seal()})
