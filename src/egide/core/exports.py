@@ -58,7 +58,7 @@ def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]
 def xlsx_workbook_bytes(sheets: Iterable[tuple[str, Iterable[Sequence[Cell]]]]) -> bytes:
     """A workbook of one worksheet per (title, rows); text cells neutralised and typed as text."""
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     for title, rows in sheets:
         sheet = book.create_sheet(title=(title or "Export")[:31])
         for row in rows:

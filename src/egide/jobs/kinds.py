@@ -25,45 +25,23 @@ SESSION_EXPORTS = ("participants.xlsx", "attendance.xlsx")
 
 @register("training.session_export", gettext_lazy("Training session export (XLSX)"))
 def training_session_export(job: Job, progress: Progress) -> Output:
+    from egide.core.exports import xlsx_bytes
     from egide.training import spreadsheets
     from egide.training.models import TrainingSession
-    from egide.training.permissions import can_run_training
+    from egide.training.permissions import sessions_visible_to
     from egide.training.views import _rows
 
     what = job.params.get("what")
     session = TrainingSession.objects.filter(pk=job.params.get("session")).first()
     if what not in SESSION_EXPORTS or session is None:
         raise JobError(_("The session or the export asked for no longer exists."))
-    if not can_run_training(job.started_by):
+    if not sessions_visible_to(job.started_by, TrainingSession.objects.filter(pk=session.pk)):
         raise JobError(_("You may no longer export this session."))
     rows = _rows(session)
     progress(0, len(rows), _("Reading the participants"))
-    lines = []
-    for number, r in enumerate(rows, start=1):
-        p = r["participant"]
-        if what == "participants.xlsx":
-            lines.append(
-                [
-                    p.full_name,
-                    p.sex,
-                    p.age_band,
-                    p.actor_type,
-                    p.organisation_name,
-                    p.phone,
-                    p.email,
-                ]
-            )
-        else:
-            lines.append([p.full_name, *[1 if present else 0 for _d, present in r["days"]]])
-        if number % 25 == 0 or number == len(rows):
-            progress(number, len(rows), _("Writing the workbook"))
-    if what == "participants.xlsx":
-        header = ["full_name", "sex", "age_band", "actor_type", "organisation", "phone", "email"]
-        title = "Participants"
-    else:
-        header = ["full_name", *[d.isoformat() for d in session.days]]
-        title = "Attendance"
-    content = spreadsheets.workbook_bytes(title, header, lines)
+    title, header, lines = spreadsheets.session_export_table(session, what, rows)
+    progress(len(rows), len(rows), _("Writing the workbook"))
+    content = xlsx_bytes(title, header, lines)
     return Output(
         report=_("%(n)s participant(s) exported.") % {"n": len(rows)},
         filename=f"session-{session.pk}-{what}",

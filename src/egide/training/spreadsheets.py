@@ -123,3 +123,33 @@ def parse_participants(content: bytes) -> list[dict[str, Any]]:
     if problems:
         raise ImportError_(problems)
     return parsed
+
+
+def session_export_table(
+    session: Any, what: str, rows: list[dict[str, Any]]
+) -> tuple[str, list[str], list[list[Any]]]:
+    """Title, header and lines of a session's XLSX export (*what*: participants or attendance).
+
+    One definition for the page's download and the background job's.
+    """
+    if what == "participants.xlsx":
+        lines = [
+            [
+                r["participant"].full_name,
+                r["participant"].sex,
+                r["participant"].age_band,
+                r["participant"].actor_type,
+                r["participant"].organisation_name,
+                r["participant"].phone,
+                r["participant"].email,
+            ]
+            for r in rows
+        ]
+        return "Participants", list(IMPORT_COLUMNS), lines
+    if what == "attendance.xlsx":
+        header = ["full_name", *[d.isoformat() for d in session.days]]
+        lines = [
+            [r["participant"].full_name, *[1 if p else 0 for _d, p in r["days"]]] for r in rows
+        ]
+        return "Attendance", header, lines
+    raise ValueError(f"unknown session export: {what}")

@@ -486,31 +486,9 @@ def export_view(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         actor=request.user, action="training.exported", obj=session, details={"what": what}
     )
     filename = f"session-{session.pk}-{what}"
-    if what == "participants.xlsx":
-        return export_response(
-            filename,
-            ["full_name", "sex", "age_band", "actor_type", "organisation", "phone", "email"],
-            [
-                [
-                    r["participant"].full_name,
-                    r["participant"].sex,
-                    r["participant"].age_band,
-                    r["participant"].actor_type,
-                    r["participant"].organisation_name,
-                    r["participant"].phone,
-                    r["participant"].email,
-                ]
-                for r in rows
-            ],
-            title="Participants",
-        )
-    if what == "attendance.xlsx":
-        return export_response(
-            filename,
-            ["full_name", *[d.isoformat() for d in session.days]],
-            [[r["participant"].full_name, *[1 if p else 0 for _d, p in r["days"]]] for r in rows],
-            title="Attendance",
-        )
+    if what in ("participants.xlsx", "attendance.xlsx"):
+        title, header, lines = spreadsheets.session_export_table(session, what, rows)
+        return export_response(filename, header, lines, title=title)
     if what != "attendance.pdf":
         raise Http404
     response = HttpResponse(
