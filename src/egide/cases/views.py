@@ -32,6 +32,7 @@ from egide.cases.selectors import (
     get_alert_for_user_or_404,
     get_case_for_user_or_404,
 )
+from egide.core.feedback import message_at, redirect_to_section
 from egide.core.paging import page_without_count
 from egide.directory.models import Service
 from egide.referrals.services import SHAREABLE_FIELDS
@@ -368,6 +369,18 @@ ACTIONS: dict[str, Callable[[HttpRequest, Case, int | None], None]] = {
 }
 
 
+# The page section (its id) each action of the case page belongs to, when not the action's name.
+ACTION_SECTIONS = {
+    "need_status": "need",
+    "follow_up_done": "follow_up",
+    "member": "identity",
+    "closure_request": "closure",
+    "closure_approve": "closure",
+    "reopen": "closure",
+    "review": "status",
+}
+
+
 @require_POST
 def case_action_view(
     request: HttpRequest, pk: int, action: str, item: int | None = None
@@ -377,18 +390,21 @@ def case_action_view(
     handler = ACTIONS.get(action)
     if handler is None:
         raise Http404
+    # The message shows inside the section that was saved, where the page scrolls to.
+    section = ACTION_SECTIONS.get(action, action)
     try:
         handler(request, case, item)
     except services.CaseError as exc:
-        messages.error(request, str(exc))
+        message_at(request, section, str(exc), messages.ERROR)
     except _FormInvalid as invalid:
         for field, errors in invalid.form.errors.items():
             label = invalid.form.fields[field].label if field in invalid.form.fields else ""
             for error in errors:
-                messages.error(request, f"{label} : {error}" if label else error)
+                text = f"{label} : {error}" if label else str(error)
+                message_at(request, section, text, messages.ERROR)
     else:
-        messages.success(request, SAVED)
-    return redirect(f"{case_url(case)}#{action}")
+        message_at(request, section, str(SAVED))
+    return redirect_to_section(case_url(case), section)
 
 
 def case_url(case: Case) -> str:

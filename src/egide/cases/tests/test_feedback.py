@@ -1,0 +1,60 @@
+"""Saving one section of the case page shows its confirmation or error inside that section."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from egide.accounts import roles
+from egide.accounts.models import User
+from egide.cases import services
+from egide.cases.models import Case
+from egide.core.models import Region
+from tests.personas import login_verified
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def worker(persona: Callable[[str], User]) -> User:
+    return persona(roles.CASE_WORKER)
+
+
+@pytest.fixture
+def case(worker: User) -> Case:
+    return services.case_open(
+        actor=worker,
+        region=Region.objects.get(code="GN-L"),
+        owner=worker,
+        first_name="Kadiatou",
+        last_name="Sylla",
+    )
+
+
+def _section(html: str, section: str) -> str:
+    match = re.search(rf'<section id="{section}">(.*?)</section>', html, re.S)
+    assert match, section
+    return match.group(1)
+
+
+def test_saved_need_is_confirmed_inside_the_needs_section(worker: User, case: Case) -> None:
+    client = login_verified(Client(), worker)
+    url = reverse("cases:action", args=[case.pk, "need"])
+    response = client.post(url, {"need_type": "medical", "priority": "high"})
+    assert response.status_code == 302 and response["Location"].endswith("#need")
+    page = client.get(response["Location"]).content.decode()
+    assert "Enregistré." in _section(page, "need")
+    assert "Enregistré." not in page.split('<section id="identity">')[0]
+
+
+def test_consent_error_shows_in_the_consent_section(worker: User, case: Case) -> None:
+    client = login_verified(Client(), worker)
+    url = reverse("cases:action", args=[case.pk, "consent"])
+    response = client.post(url, {})  # nothing ticked, no method: the form refuses it
+    assert response["Location"].endswith("#consent")
+    page = client.get(response["Location"]).content.decode()
+    assert 'class="msg-error"' in _section(page, "consent")
