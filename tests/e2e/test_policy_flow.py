@@ -14,7 +14,7 @@ from typing import Any
 from egide.accounts import roles
 from egide.policy.models import Review, Workshop
 from egide.policy.reference import ensure_reference
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import login, nav, screenshot
 from tests.personas import make_organisation, make_user
 
 LIMIT = 150 * 1024
@@ -43,7 +43,7 @@ def test_analyst_follows_a_recommendation_to_the_report(
 
     page.goto(f"{base}/policy/institutions/cnltppa/")
     assert page.get_by_test_id("board-in_progress").inner_text() == "0"
-    page.get_by_role("link", name="Cadre juridique et sécurité humaine").first.click()
+    nav(page, "Cadre juridique et sécurité humaine")
     page.get_by_role("link", name="Revue 2023").click()
     assert page.get_by_test_id("score-penalties").inner_text() == "—"
     assert "—" in page.get_by_test_id("overall").inner_text()

@@ -107,8 +107,8 @@ class DialogueSearchForm(forms.Form):
     format = forms.ChoiceField(
         label=_("Format"), choices=[("", _("All"))] + list(Dialogue.Format.choices), required=False
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    date_from = BoundedDateField(label=_("From"), required=False, widget=DATE)
+    date_to = BoundedDateField(label=_("To"), required=False, widget=DATE)
     mine = forms.BooleanField(label=_("Only mine"), required=False)
 
 

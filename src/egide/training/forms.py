@@ -78,8 +78,8 @@ class SessionSearchForm(forms.Form):
         choices=[("", _("All"))] + list(TrainingSession.Kind.choices),
         required=False,
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    date_from = BoundedDateField(label=_("From"), required=False, widget=DATE)
+    date_to = BoundedDateField(label=_("To"), required=False, widget=DATE)
 
 
 class ParticipantForm(forms.Form):

@@ -29,7 +29,9 @@ from egide.jobs.tests.helpers import database_url, egide, free_port
 SECRETS = {
     "SECRET_KEY": "smoke-test-secret-key-not-for-production-0123456789-abcdefghijkl",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "EGIDE_BLIND_INDEX_KEY": "smoke-test-blind-index-key",
+    "EGIDE_BLIND_INDEX_KEY": "smoke-test-blind-index-key-0123456789-abcdef",
+    "EGIDE_AUDIT_KEY": "smoke-test-audit-hmac-key-0123456789-abcdefghijkl",
+    "EGIDE_AUDIT_SIGNING_KEY": "JDxha9wLMBL4sNyXrStA2++al1t/aOshx9UF1EPK4Us=",
     "EGIDE_BEHIND_TLS_PROXY": "true",
 }
 
