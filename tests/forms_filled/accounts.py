@@ -33,6 +33,48 @@ def _logged_in(ctx: Ctx, response: Any) -> None:
     assert int(response.wsgi_request.session["_auth_user_id"]) == ctx["user"].pk
 
 
+def _newcomer(persona: Persona) -> Ctx:
+    """A case worker without an authenticator yet, with the one-time code an admin gave."""
+    from egide.accounts.services import enrolment_code_issue
+    from tests.personas import make_user
+
+    user = make_user(
+        "kadiatou.sylla",
+        roles.CASE_WORKER,
+        persona(roles.CASE_WORKER).organisation,
+        ["GN-L"],
+        totp=False,
+        first_name="Kadiatou",
+        last_name="Sylla",
+    )
+    enrolment, code = enrolment_code_issue(actor=None, user=user)
+    return {"user": user, "enrolment": enrolment, "code": code}
+
+
+def _password_step(client: Any, ctx: Ctx) -> None:
+    response = client.post(
+        reverse("accounts:login"), {"username": ctx["user"].username, "password": PASSWORD}
+    )
+    assert response["Location"] == reverse("accounts:totp_enrol")
+
+
+def _code_accepted(ctx: Ctx, response: Any) -> None:
+    from egide.accounts.views import PENDING_ENROLMENT
+
+    # The code is accepted: the next step (the QR code of a new authenticator) is shown.
+    assert response["Location"] == reverse("accounts:totp_enrol")
+    assert response.wsgi_request.session[PENDING_ENROLMENT] == ctx["enrolment"].pk
+
+
+def _token_created(ctx: Ctx, response: Any) -> None:
+    from egide.accounts.models import ApiToken
+
+    token = ApiToken.objects.get(user__username=f"test_{roles.ANALYST}")
+    assert token.name == "Tablette du bureau de Labé"
+    # The secret (it starts with the token's key) is shown once, on the page that created it.
+    assert f'<code class="secret">{token.token_key}' in response.content.decode()
+
+
 def _language(ctx: Ctx, response: Any) -> None:
     from egide.accounts.models import User
 
@@ -56,6 +98,22 @@ ENTRIES: dict[str, Entry] = {
         values=_code,
         status=(302,),
         check=_logged_in,
+    ),
+    "egide.accounts.forms.EnrolmentCodeForm": Entry(
+        persona=None,
+        setup=_newcomer,
+        prepare=_password_step,
+        url=lambda ctx: reverse("accounts:totp_enrol"),
+        values=lambda ctx: {"code": ctx["code"]},
+        status=(302,),
+        check=_code_accepted,
+    ),
+    "egide.accounts.forms.ApiTokenForm": Entry(
+        persona=roles.ANALYST,
+        url=lambda ctx: reverse("accounts:profile"),
+        values=lambda ctx: {"action": "api_token", "name": "Tablette du bureau de Labé"},
+        status=(200,),
+        check=_token_created,
     ),
     "egide.accounts.forms.LanguageForm": Entry(
         persona=roles.ANALYST,

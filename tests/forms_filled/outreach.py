@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.urls import reverse
@@ -107,6 +108,55 @@ def _check_reach(ctx: Ctx, response: Any) -> None:
     assert response.context["reach"]["totals"]["people_reached_by_dialogues"] == 0
 
 
+def _dialogues(persona: Persona) -> Ctx:
+    """One dialogue matching every filter and, for each filter, one that only it leaves out."""
+    from egide.core.models import Region
+    from egide.outreach.services import dialogue_record
+
+    ambassador = _ambassador(persona)
+    base: dict[str, Any] = {
+        "actor": persona(roles.MIGRANT_AMBASSADOR),
+        "held_on": YESTERDAY,
+        "region": labe(),
+        "format": "radio",
+        "topics": "Émission sur les risques de la route",
+        "language": "pular",
+        "counts": {"youth": 5},
+        "ambassador": ambassador,
+    }
+    coordinator = persona(roles.COORDINATOR)
+    found = {
+        "match": dialogue_record(**base),
+        "words": dialogue_record(**{**base, "topics": "Causerie sur l’école"}),
+        "region": dialogue_record(
+            **{
+                **base,
+                "region": Region.objects.get(code="GN-K"),
+                "topics": "Sur la route de Kankan",
+            }
+        ),
+        "format": dialogue_record(**{**base, "format": "dialogue", "topics": "Débat sur la route"}),
+        "date": dialogue_record(
+            **{**base, "held_on": YESTERDAY - timedelta(days=30), "topics": "Sur la route, avant"}
+        ),
+        "theirs": dialogue_record(
+            **{
+                **base,
+                "actor": coordinator,
+                "ambassador": None,
+                "organisation": coordinator.organisation,
+                "topics": "La route, par la coordination",
+            }
+        ),
+    }
+    return {"dialogues": found}
+
+
+def _check_dialogue_search(ctx: Ctx, response: Any) -> None:
+    assert list(response.context["page"]) == [ctx["dialogues"]["match"]]
+    assert "Émission sur les risques de la route" in response.content.decode()
+
+
 ENTRIES: dict[str, Entry] = {
     "egide.outreach.forms.DialogueForm": Entry(
         persona=roles.MIGRANT_AMBASSADOR,
@@ -168,6 +218,22 @@ ENTRIES: dict[str, Entry] = {
         },
         status=(200,),
         check=_check_reach,
+    ),
+    "egide.outreach.forms.DialogueSearchForm": Entry(
+        persona=roles.MIGRANT_AMBASSADOR,
+        setup=_dialogues,
+        url=lambda ctx: reverse("outreach:dialogues"),
+        method="get",
+        values=lambda ctx: {
+            "q": "route",
+            "region": labe().pk,
+            "format": "radio",
+            "date_from": (YESTERDAY - timedelta(days=7)).isoformat(),
+            "date_to": YESTERDAY.isoformat(),
+            "mine": "on",
+        },
+        status=(200,),
+        check=_check_dialogue_search,
     ),
 }
 

@@ -108,6 +108,38 @@ def _check_import(ctx: Ctx, response: Any) -> None:
     assert people[0].email == "a.camara@example.org"
 
 
+def _sessions(persona: Persona) -> Ctx:
+    """One session matching every filter and, for each filter, one that only it leaves out."""
+    from datetime import date
+
+    from egide.core.models import Region
+    from egide.training.services import session_create
+
+    base: dict[str, Any] = {
+        "actor": persona(roles.TRAINER),
+        "kind": "workshop",
+        "title": "Atelier OPJ de Labé (fictif)",
+        "modules": ["M1"],
+        "start_date": date(2026, 3, 2),
+        "end_date": date(2026, 3, 3),
+        "region": labe(),
+    }
+    found = {
+        "match": session_create(**base),
+        "words": session_create(**{**base, "title": "Atelier des magistrats (fictif)"}),
+        "region": session_create(**{**base, "region": Region.objects.get(code="GN-K")}),
+        "kind": session_create(**{**base, "kind": "refresher"}),
+        "date": session_create(
+            **{**base, "start_date": date(2025, 3, 2), "end_date": date(2025, 3, 3)}
+        ),
+    }
+    return {"sessions": found}
+
+
+def _check_session_search(ctx: Ctx, response: Any) -> None:
+    assert list(response.context["page"]) == [ctx["sessions"]["match"]]
+
+
 ENTRIES: dict[str, Entry] = {
     "egide.training.forms.SessionForm": Entry(
         persona=roles.TRAINER,
@@ -154,5 +186,20 @@ ENTRIES: dict[str, Entry] = {
         values=_workbook,
         status=(302,),
         check=_check_import,
+    ),
+    "egide.training.forms.SessionSearchForm": Entry(
+        persona=roles.TRAINER,
+        setup=_sessions,
+        url=lambda ctx: reverse("training:list"),
+        method="get",
+        values=lambda ctx: {
+            "q": "OPJ",
+            "region": labe().pk,
+            "kind": "workshop",
+            "date_from": "2026-03-01",
+            "date_to": "2026-03-31",
+        },
+        status=(200,),
+        check=_check_session_search,
     ),
 }
