@@ -4,7 +4,6 @@ Output; expected failures raise JobError with a message for the person who start
 from __future__ import annotations
 
 import time
-from importlib.util import find_spec
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -92,12 +91,9 @@ def detect_stale(job: Job, progress: Progress) -> Output:
     return Output(report=_("%(n)s job(s) declared failed.") % {"n": jobs_detect_stale()})
 
 
-HAS_AUDIT_SEALER = find_spec("egide.audit.sealer") is not None
+@register("audit.seal", gettext_lazy("Audit trail sealing"))
+def audit_seal(job: Job, progress: Progress) -> Output:
+    """Seal the committed audit events in order and sign a checkpoint (the one sealer)."""
+    from egide.audit.sealer import seal
 
-if HAS_AUDIT_SEALER:
-
-    @register("audit.seal", gettext_lazy("Audit trail sealing"))
-    def audit_seal(job: Job, progress: Progress) -> Output:
-        from egide.audit.sealer import seal  # type: ignore[import-not-found,unused-ignore]
-
-        return Output(report=_("%(n)s audit event(s) sealed.") % {"n": seal()})
+    return Output(report=_("%(n)s audit event(s) sealed.") % {"n": seal()})

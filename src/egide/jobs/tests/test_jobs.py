@@ -187,6 +187,7 @@ def test_schedule_enqueues_each_entry_once_per_slot() -> None:
     first = schedule.schedule_tick(now=now)
     assert set(first) == {e.kind for e in schedule.SCHEDULE}
     assert "cases.reminders" in first and "cases.retention_purge" in first
+    assert "audit.seal" in first  # the one sealer of the audit trail runs as a scheduled job
     assert schedule.schedule_tick(now=now) == []  # a second scheduler enqueues nothing
     later = schedule.schedule_tick(now=now + timedelta(minutes=5))
     assert "jobs.detect_stale" in later and "cases.reminders" not in later
