@@ -18,6 +18,7 @@ extra=(
   '*/core/limits.py'
   '*/core/keys.py'
   '*/core/jsonsafe.py'
+  '*/core/numbers.py'
   '*/jobs/schedule.py'
   '*/jobs/backup.py'
   '*/jobs/kinds.py'

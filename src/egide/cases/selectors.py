@@ -13,6 +13,7 @@ from django.utils import timezone
 from egide.cases.models import Alert, Case, CaseNameToken, FollowUp
 from egide.cases.names import name_tokens
 from egide.cases.permissions import alerts_visible_to, cases_visible_to
+from egide.core.numbers import whole_number
 
 CASE_CODE = re.compile(r"^\s*GN-[A-Z]{3}-\d{4}-\d{1,5}\s*$", re.IGNORECASE)
 
@@ -24,7 +25,7 @@ def alerts_for(user: Any) -> QuerySet[Alert]:
 def code_number(text: str, prefix: str) -> int | None:
     """The number in a code typed as "ALR-000012", "alr 12" or "12"; None when it has none."""
     cleaned = text.strip().upper().removeprefix(prefix).strip(" -")
-    return int(cleaned) if cleaned.isdigit() else None
+    return whole_number(cleaned)
 
 
 def alerts_search(

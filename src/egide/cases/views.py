@@ -33,6 +33,7 @@ from egide.cases.selectors import (
     get_case_for_user_or_404,
 )
 from egide.core.feedback import message_at, redirect_to_section
+from egide.core.numbers import whole_number
 from egide.core.paging import page_without_count
 from egide.directory.models import Service
 from egide.referrals.services import SHAREABLE_FIELDS
@@ -79,11 +80,12 @@ def alert_list_view(request: HttpRequest) -> HttpResponse:
 def _assessment_of(request: HttpRequest) -> Any:
     """The screening an alert is raised from (?assessment=), if the user may see it."""
     raw = request.POST.get("assessment") or request.GET.get("assessment") or ""
-    if not raw.isdigit():
+    pk = whole_number(raw)
+    if pk is None:
         return None
     from egide.screening.selectors import get_assessment_for_user_or_404
 
-    return get_assessment_for_user_or_404(request.user, int(raw))
+    return get_assessment_for_user_or_404(request.user, pk)
 
 
 def _alert_initial(assessment: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from egide.accounts.models import Organisation
 from egide.cases.models import Alert
 from egide.core.limits import BoundedDateField, text_limit
 from egide.core.models import Prefecture, Region
+from egide.core.numbers import whole_number
 from egide.outreach.models import AUDIENCE_FIELDS, REACH_FIELDS, Ambassador, Dialogue, Team
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -63,7 +64,8 @@ class DialogueForm(forms.ModelForm):  # type: ignore[type-arg]
             return raw
         if raw in (None, ""):
             return None
-        return Region.objects.filter(pk=raw).first() if str(raw).isdigit() else None
+        pk = whole_number(raw)
+        return Region.objects.filter(pk=pk).first() if pk is not None else None
 
     def _prefectures_of_region(self) -> None:
         """Only the chosen region's prefectures (the server decides, no JavaScript); with no

@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from egide.core.numbers import whole_number
 from egide.screening import interview, services
 from egide.screening.catalogue import load_catalogue
 from egide.screening.contract import InputError, parse_input
@@ -133,10 +134,11 @@ def interview_view(request: HttpRequest) -> HttpResponse:
     if not can_screen(request.user):
         raise Http404
     case = None
-    if request.GET.get("case", "").isdigit():
+    case_pk = whole_number(request.GET.get("case", ""))
+    if case_pk is not None:
         from egide.cases.selectors import get_case_for_user_or_404
 
-        case = get_case_for_user_or_404(request.user, int(request.GET["case"]))
+        case = get_case_for_user_or_404(request.user, case_pk)
     draft = services.interview_draft_start(actor=request.user, case=case)
     return HttpResponseRedirect(_step_url(draft, "consent"))
 
@@ -330,7 +332,8 @@ def assessment_open_case_view(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_user_or_404(request.user, pk)
     if request.method != "POST" or not can_open_cases(request.user):
         raise Http404
-    region = Region.objects.filter(pk=request.POST.get("region") or 0).first()
+    region_pk = whole_number(request.POST.get("region", ""))
+    region = Region.objects.filter(pk=region_pk).first() if region_pk is not None else None
     if region is None:
         messages.error(request, CHOOSE_REGION)
         return redirect("screening:detail", pk=assessment.pk)

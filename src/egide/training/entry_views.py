@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 
 from egide.audit.services import audit_record
 from egide.core.feedback import saved_at
+from egide.core.numbers import whole_number
 from egide.training import scoring, services
 from egide.training.curriculum import question_index
 from egide.training.models import TrainingSession
@@ -141,12 +142,13 @@ def paper_scores_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             raw = request.POST.get(f"s{row['enrollment'].pk}", "").strip()
             if not raw:
                 continue
-            if not raw.isdigit() or int(raw) > total:
+            correct = whole_number(raw)
+            if correct is None or correct > total:
                 errors.append(
                     f"{row['participant'].full_name} : " + str(services.SCORE_RANGE % {"n": total})
                 )
                 continue
-            scores[row["enrollment"].pk] = int(raw)
+            scores[row["enrollment"].pk] = correct
         if not errors and scores:
             enrollments = {r["enrollment"].pk: r["enrollment"] for r in rows}
             try:

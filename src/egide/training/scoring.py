@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from egide.core.numbers import whole_number
+
 UNKNOWN_QUESTION = "Question {code} is not part of this test."
 BAD_CHOICE = "The answer to {code} must be one of the offered choices."
 
@@ -128,6 +130,7 @@ def choice_from_letter(text: str) -> int | None:
         return None
     if value in LETTERS:
         return LETTERS.index(value)
-    if value.isdigit() and int(value) >= 1:
-        return int(value) - 1
+    number = whole_number(value)
+    if number is not None and number >= 1:
+        return number - 1
     return -1

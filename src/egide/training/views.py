@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from egide.audit.services import audit_record
 from egide.core.exports import export_response
 from egide.core.feedback import saved_at
+from egide.core.numbers import whole_number
 from egide.core.paging import page_without_count
 from egide.core.throttle import public_throttle
 from egide.training import scoring, services, spreadsheets
@@ -252,7 +253,7 @@ def attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
         return saved_at(
             request, url, "attendance", str(_("Give the day as a date.")), messages.ERROR
         )
-    present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+    present = {n for v in request.POST.getlist("present") if (n := whole_number(v)) is not None}
     try:
         services.attendance_record(
             actor=request.user, session=session, day=day, present_ids=present
@@ -300,7 +301,8 @@ def _answers_from(form_data: Any) -> dict[str, int]:
             continue
         if value in ("", None):
             continue
-        answers[key] = int(value) if str(value).isdigit() else -1
+        number = whole_number(value)
+        answers[key] = -1 if number is None else number
     return answers
 
 
