@@ -4,6 +4,7 @@ Output; expected failures raise JobError with a message for the person who start
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +23,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_EXPORTS = ("participants.xlsx", "attendance.xlsx")
 
 
-@register("training.session_export", gettext_lazy("Training session export (XLSX)"))
+def _may_read_session_export(user: Any, job: Job) -> bool:
+    from egide.training.models import TrainingSession
+    from egide.training.permissions import sessions_visible_to
+
+    session = TrainingSession.objects.filter(pk=job.params.get("session"))
+    return sessions_visible_to(user, session).exists()
+
+
+@register(
+    "training.session_export",
+    gettext_lazy("Training session export (XLSX)"),
+    may_read=_may_read_session_export,
+)
 def training_session_export(job: Job, progress: Progress) -> Output:
     from egide.core.exports import xlsx_bytes
     from egide.training import spreadsheets

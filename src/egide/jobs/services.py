@@ -72,16 +72,21 @@ class Kind:
     code: str
     label: Any
     function: JobFunction
+    # May *user* still read a finished job's result? Access is checked again at download:
+    # somebody who lost access since the job ran gets nothing.
+    may_read: Callable[[Any, Job], bool] | None = None
 
 
 KINDS: dict[str, Kind] = {}
 
 
-def register(code: str, label: Any) -> Callable[[JobFunction], JobFunction]:
+def register(
+    code: str, label: Any, *, may_read: Callable[[Any, Job], bool] | None = None
+) -> Callable[[JobFunction], JobFunction]:
     """Declare a kind of job: ``@register("training.session_export", _("…"))``."""
 
     def decorator(function: JobFunction) -> JobFunction:
-        KINDS[code] = Kind(code, label, function)
+        KINDS[code] = Kind(code, label, function, may_read)
         return function
 
     return decorator
@@ -273,3 +278,13 @@ def job_result_read(*, actor: Any, job: Job) -> bytes:
     """The result file of *job* for its starter (the view checks who asks); audited."""
     audit_record(actor=actor, action="job.result_downloaded", obj=job, details={"kind": job.kind})
     return base64.b64decode(job.result_file or "")
+
+
+def job_result_readable(*, user: Any, job: Job) -> bool:
+    """The result exists, has not expired, and its kind still lets *user* read it."""
+    if not job.has_file:
+        return False
+    if job.expires_at is not None and job.expires_at <= timezone.now():
+        return False
+    kind = KINDS.get(job.kind)
+    return kind is not None and (kind.may_read is None or kind.may_read(user, job))

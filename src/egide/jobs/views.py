@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from egide.core.paging import page_without_count
 from egide.jobs.selectors import get_job_for_user_or_404, jobs_for
-from egide.jobs.services import job_result_read
+from egide.jobs.services import job_result_read, job_result_readable
 
 REFRESH_SECONDS = 3
 
@@ -39,7 +39,7 @@ def job_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def job_download_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job_for_user_or_404(request.user, pk, with_file=True)
-    if not job.has_file:
+    if not job_result_readable(user=request.user, job=job):
         raise Http404
     content = job_result_read(actor=request.user, job=job)
     response = HttpResponse(content, content_type=job.result_content_type)

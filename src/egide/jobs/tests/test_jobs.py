@@ -204,3 +204,25 @@ def test_job_list_costs_few_queries(
     client = client_as(trainer)
     with django_assert_max_num_queries(12):  # type: ignore[operator]
         assert client.get("/jobs/").status_code == 200
+
+
+def test_a_result_is_refused_once_its_starter_lost_access_or_it_expired(
+    trainer: User, client_as: Callable[[User], Client]
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from egide.accounts.models import RoleAssignment
+
+    pk = _session_with(trainer, "Fanta Keïta")
+    client = client_as(trainer)
+    client.post(reverse("training:export_job", args=[pk, "participants.xlsx"]))
+    job = Job.objects.get()
+    assert job_run(job_id=job.pk) == Job.Status.SUCCEEDED
+    assert client.get(f"/jobs/{job.pk}/result").status_code == 200
+    Job.objects.filter(pk=job.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert client.get(f"/jobs/{job.pk}/result").status_code == 404  # expired, not yet erased
+    Job.objects.filter(pk=job.pk).update(expires_at=timezone.now() + timedelta(days=1))
+    RoleAssignment.objects.filter(user=trainer).delete()  # no longer a trainer
+    assert client_as(trainer).get(f"/jobs/{job.pk}/result").status_code == 404
