@@ -88,8 +88,10 @@ def _guard(seq: int) -> None:
     if latest is None:
         return
     if not latest.signature_valid(configured_signing_key().public_key()):
+        # A line appended to the file must not switch the guard off: refuse, loudly.
         logger.error("the last checkpoint in %s has a bad signature; run egide audit verify", path)
-        return
+        reason = f"the last checkpoint ({latest.time}) has a bad signature"
+        raise SealRefusedError(SEAL_REFUSED.format(reason=reason, path=path))
     if latest.tree_size > seq:
         reason = (
             f"the chain ends at position {seq} but the checkpoint of {latest.time} covers "

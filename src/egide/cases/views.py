@@ -114,6 +114,11 @@ def alert_create_view(request: HttpRequest) -> HttpResponse:
     if not can_raise_alert(request.user):
         raise Http404
     assessment = _assessment_of(request)
+    if assessment is not None and request.method != "POST":
+        # The form is pre-filled from the screening: that is a read of it.
+        from egide.screening.services import assessment_viewed
+
+        assessment_viewed(actor=request.user, assessment=assessment)
     form = forms.AlertForm(request.POST or None, initial=_alert_initial(assessment))
     if request.method == "POST" and form.is_valid():
         alert = services.alert_raise(actor=request.user, assessment=assessment, **form.cleaned_data)

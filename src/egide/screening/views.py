@@ -229,8 +229,14 @@ def _save(request: HttpRequest, draft: InterviewDraft, form: Any) -> HttpRespons
         return redirect("screening:interview")
     consent = state["consent"]
     agrees = form.cleaned_data["agrees"] == "yes"
+    # The draft may be hours old: the worker must still be on the case's team to attach to it.
+    case = None
+    if draft.case_id is not None:
+        from egide.cases.selectors import get_case_for_user_or_404
+
+        case = get_case_for_user_or_404(request.user, draft.case_id)
     assessment = services.assessment_create(
-        case=draft.case,
+        case=case,
         actor=request.user,
         data=data,
         interview={

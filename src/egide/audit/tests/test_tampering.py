@@ -159,3 +159,17 @@ def test_sealer_refuses_to_extend_a_rechained_chain(
         cursor.execute("UPDATE audit_auditevent SET seal_hash = %s WHERE seal_seq = 10", ["0" * 64])
     with pytest.raises(SealRefusedError, match="differs from the checkpoint"):
         seal()
+
+
+def test_sealer_refuses_when_the_last_checkpoint_is_forged(
+    sealed_trail: list[AuditEvent], events: Callable[[int], list[AuditEvent]]
+) -> None:
+    # A forged line appended to the file must not switch the sealer's guard off.
+    path = Path(settings.EGIDE_AUDIT_CHECKPOINT_FILE)
+    line = json.loads(path.read_text())
+    line["tree_size"] = 0
+    with path.open("a") as handle:
+        handle.write(json.dumps(line) + "\n")
+    events(1)
+    with pytest.raises(SealRefusedError, match="bad signature"):
+        seal()

@@ -58,3 +58,17 @@ def test_consent_error_shows_in_the_consent_section(worker: User, case: Case) ->
     assert response["Location"].endswith("#consent")
     page = client.get(response["Location"]).content.decode()
     assert 'class="msg-error"' in _section(page, "consent")
+
+
+def test_alert_prefilled_from_a_screening_audits_the_read(
+    worker: User, persona: Callable[[str], User]
+) -> None:
+    from egide.audit.models import AuditEvent
+    from tests.test_access_matrix import _assessment_by_labe_caseworker
+
+    pk = _assessment_by_labe_caseworker(persona)["pk"]
+    client = login_verified(Client(), worker)
+    viewed = AuditEvent.objects.filter(action="screening.assessment_viewed", object_id=str(pk))
+    before = viewed.count()
+    assert client.get(reverse("cases:alert_create"), {"assessment": pk}).status_code == 200
+    assert viewed.count() == before + 1
