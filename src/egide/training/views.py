@@ -491,8 +491,6 @@ def export_view(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     if what in ("participants.xlsx", "attendance.xlsx"):
         title, header, lines = spreadsheets.session_export_table(session, what, rows)
         return export_response(filename, header, lines, title=title)
-    if what != "attendance.pdf":
-        raise Http404
     response = HttpResponse(
         attendance_pdf(session=session, rows=rows), content_type="application/pdf"
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from egide.audit.services import audit_record
 from egide.jobs.backup import BackupError, backup_write
 
 
@@ -22,6 +23,13 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         rows = sum(manifest["tables"].values())
+        # A copy of every identity left the database: that is an export, and it is audited.
+        audit_record(
+            actor=None,
+            actor_username="egide backup",
+            action="backup.written",
+            details={"file": str(options["file"]), "tables": len(manifest["tables"]), "rows": rows},
+        )
         self.stdout.write(
             f"Backup written to {options['file']}: {len(manifest['tables'])} tables, {rows} rows."
         )
