@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from egide.accounts.models import Organisation
@@ -114,6 +115,18 @@ class WorkshopForm(forms.Form):
             "participants there."
         ),
     )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the workshops of the user's own organisation (run by it or as a partner): the
+        # seats form then lists their participants.
+        org = getattr(user, "organisation_id", None)
+        field = self.fields["session"]
+        field.queryset = (  # type: ignore[attr-defined]
+            field.queryset.filter(Q(organisation_id=org) | Q(partners=org)).distinct()  # type: ignore[attr-defined]
+            if org is not None
+            else field.queryset.none()  # type: ignore[attr-defined]
+        )
 
 
 class SeatForm(forms.Form):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import subprocess
+from collections.abc import Callable
 from datetime import date
 from io import BytesIO
 from typing import Any
@@ -12,6 +13,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from egide.accounts import roles
+from egide.accounts.models import User
 from egide.audit.models import AuditEvent
 from egide.policy import rules, selectors, services
 from egide.policy.models import (
@@ -446,3 +449,26 @@ def test_workshop_seat_form_with_every_field(
     bad = {**data, "enrollment": stranger.pk}
     assert fr(client, f"/policy/workshops/{w.pk}/seats/", bad, post=True).status_code == 400
     assert WorkshopSeat.objects.count() == 1
+
+
+def test_workshop_form_offers_only_the_users_own_organisations_sessions(
+    persona: Callable[[str], User], other_org: Any
+) -> None:
+    from egide.policy.forms import WorkshopForm
+    from egide.training.services import session_create
+    from tests.personas import make_user
+
+    def workshop(actor: User) -> Any:
+        return session_create(
+            actor=actor,
+            kind="workshop",
+            modules=["M4"],
+            title="Atelier (fictif)",
+            start_date=date(2024, 11, 4),
+            end_date=date(2024, 11, 5),
+        )
+
+    own = workshop(persona(roles.COORDINATOR))
+    elsewhere = workshop(make_user("coord_kankan", roles.COORDINATOR, other_org, ["GN-K"]))
+    offered = set(WorkshopForm(user=persona(roles.ANALYST)).fields["session"].queryset)
+    assert own in offered and elsewhere not in offered

@@ -72,7 +72,7 @@ def review_create_view(request: HttpRequest) -> HttpResponse:
 def workshop_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     _edit(request)
     review = get_object_or_404(Review, pk=pk)
-    form = WorkshopForm(request.POST or None)
+    form = WorkshopForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             workshop = services.workshop_create(
