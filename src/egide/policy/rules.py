@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 # Assessment codes (a contract: stored in the database and served by the API).
 COMPLIANT = "compliant"
@@ -151,6 +152,21 @@ def small_count(n: int) -> str:
     if 0 < n < SMALL_COUNT_LIMIT:
         return "<5"
     return str(n)
+
+
+def whole_months(start: date, end: date) -> tuple[date, date]:
+    """The period widened to whole calendar months: the first day of *start*'s month to the last
+    day of *end*'s.
+
+    Égide's own counts are computed on these bins only. With periods free to the day, two
+    analyses one day apart would give, by difference, the exact count of one day in one place
+    (one alert, one case) even though each figure alone is shown as "<5" or 5 and more.
+    """
+    if end < start:
+        raise ValueError("the period ends before it starts")
+    first = start.replace(day=1)
+    after = date(end.year + (end.month == 12), end.month % 12 + 1, 1)
+    return first, after - timedelta(days=1)
 
 
 def can_move(current: str, target: str) -> bool:

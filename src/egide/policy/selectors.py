@@ -213,9 +213,11 @@ def ranked_measures(analysis: Analysis) -> list[tuple[TrackerItem, rules.RankedI
 
 
 def _period_bounds(analysis: Analysis) -> tuple[datetime, datetime]:
+    """The analysis period in whole calendar months (see rules.whole_months), as datetimes."""
     tz = timezone.get_current_timezone()
-    start = datetime.combine(analysis.period_start, time.min, tzinfo=tz)
-    end = datetime.combine(analysis.period_end, time.max, tzinfo=tz)
+    first, last = rules.whole_months(analysis.period_start, analysis.period_end)
+    start = datetime.combine(first, time.min, tzinfo=tz)
+    end = datetime.combine(last, time.max, tzinfo=tz)
     return start, end
 
 
@@ -264,7 +266,7 @@ def live_evidence(analysis: Analysis) -> dict[str, Any]:
     if prefecture_id:
         dialogue_place &= Q(prefecture_id=prefecture_id)
     sums = Dialogue.objects.filter(
-        dialogue_place, held_on__range=(analysis.period_start, analysis.period_end)
+        dialogue_place, held_on__range=(start.date(), end.date())
     ).aggregate(**{f: Sum(f) for f, _s, _a in REACH_FIELDS})
     reach = sum(v or 0 for v in sums.values())
     raw = {

@@ -4,7 +4,7 @@ heat map and its table; Égide's own evidence with small counts hidden; bad inpu
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 import pytest
@@ -493,3 +493,36 @@ def test_demo_loads_once(policy_ref: None) -> None:
         for i in a.insecurities.all()
         for e in i.evidence.all()
     )
+
+
+def test_evidence_is_counted_on_whole_months_so_periods_a_day_apart_reveal_nothing(
+    labe: Analysis, persona: Any
+) -> None:
+    from egide.cases.models import Alert
+    from egide.cases.services import alert_raise
+    from egide.policy.selectors import live_evidence
+
+    for _ in range(6):
+        alert = alert_raise(
+            actor=persona(roles.MIGRANT_AMBASSADOR),
+            region=Region.objects.get(code="GN-L"),
+            seen_on=timezone.localdate(),
+            person_description="adolescente (fictif)",
+            what_was_seen="travail domestique (fictif)",
+            urgency="normal",
+            child_concerned=True,
+        )
+    # The last alert was raised on the 15th; an analysis ending the 14th and one ending the
+    # 15th must not differ by exactly that one alert.
+    day = timezone.localdate().replace(day=15)
+    Alert.objects.filter(pk=alert.pk).update(
+        created_at=timezone.make_aware(datetime.combine(day, time(12)))
+    )
+    Alert.objects.exclude(pk=alert.pk).update(
+        created_at=timezone.make_aware(datetime.combine(day.replace(day=2), time(12)))
+    )
+    counts = []
+    for end in (day.replace(day=14), day):
+        labe.period_start, labe.period_end = day.replace(day=1), end
+        counts.append(live_evidence(labe)["raw"]["alerts"])
+    assert counts == [6, 6]

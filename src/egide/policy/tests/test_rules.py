@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -77,3 +79,11 @@ def test_closed_items_never_move(current: str, target: str) -> None:
         assert not rules.can_move(current, target)
     if rules.can_move(current, target):
         assert target != rules.PROPOSED
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 1, 1)), st.integers(0, 800))
+def test_whole_months_cover_the_period_with_month_bounds(start: date, days: int) -> None:
+    end = start + timedelta(days=days)
+    first, last = rules.whole_months(start, end)
+    assert first.day == 1 and first <= start <= end <= last
+    assert (last + timedelta(days=1)).day == 1 and (last.year, last.month) == (end.year, end.month)
