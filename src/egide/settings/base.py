@@ -213,6 +213,9 @@ REST_FRAMEWORK = {
     },
 }
 # API tokens (django-rest-knox): stored as SHA-512 digests, a short prefix in clear, expiring.
+# Égide's own token model replaces knox's (KNOX_TOKEN_MODEL); knox's migrations would still
+# create its unused table, whose foreign key to users breaks PostgreSQL's TRUNCATE: skip them.
+MIGRATION_MODULES = {"knox": None}
 EGIDE_API_TOKEN_DAYS = env.int("EGIDE_API_TOKEN_DAYS", default=30)
 KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model name, not a secret
 REST_KNOX = {
