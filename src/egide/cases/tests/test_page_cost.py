@@ -25,12 +25,15 @@ from tests.personas import make_organisation
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 12
-# The case file shows nine related lists (team, history, consents, needs, referrals, notes, files,
-# follow-ups, assessments), each one query; with the login checks (4), the audit event of the
-# read and the session save, it reads 22 queries on SQLite, 23 on PostgreSQL (the audit chain's
-# advisory lock); one less than before. Reaching 12 needs the sections loaded on demand and a
-# cheaper audit append (issue 10; the audit work removes the lock).
-MAX_DETAIL_QUERIES = 23
+# The case file, read by its case worker: the login checks (session, user, authenticator, roles:
+# 4), the case with its foreign keys (1), the audit event of the read (1), the nine lists it shows
+# (team, history, consents, needs, referrals, assessments, notes, files, follow-ups: 1 each, by
+# prefetch), the candidates of the "add to the team" field (1) and the session save (1, plus the
+# SAVEPOINT/RELEASE pair that only the test's wrapping transaction adds): 19 on SQLite and
+# PostgreSQL, whatever the number of rows. A supervisor reads one more (the regions they
+# supervise, once per request). Reaching 12 would need several lists folded into one query.
+MAX_DETAIL_QUERIES = 19
+SUPERVISOR_EXTRA_QUERIES = 1
 
 
 def _cases(worker: User, n: int) -> list[Case]:
@@ -133,7 +136,10 @@ def test_case_detail_cost_does_not_grow_with_its_lists(
     few = _detail_queries(client, case)
     _fill(worker, supervisor, case, service, 3)
     many = _detail_queries(client, case)
-    assert len(few) <= MAX_DETAIL_QUERIES, "\n".join(few)
+    bound = MAX_DETAIL_QUERIES + (
+        SUPERVISOR_EXTRA_QUERIES if reader == roles.CASE_SUPERVISOR else 0
+    )
+    assert len(few) <= bound, "\n".join(few)
     assert len(many) == len(few), "\n".join(many)
 
 
