@@ -7,6 +7,7 @@ from typing import Any
 from egide.accounts.roles import ADMINISTRATOR
 
 _CACHE = "_egide_roles"
+_REGIONS_CACHE = "_egide_role_regions"
 
 
 def _active(user: Any) -> bool:
@@ -42,17 +43,38 @@ def requires_second_factor(user: Any) -> bool:
 
 
 def region_ids_for_role(user: Any, code: str) -> set[int]:
-    """Regions where *user* acts in role *code*: the assignment's, else the organisation's."""
+    """Regions where *user* acts in role *code*: the assignment's, else the organisation's
+    (cached on the user object for the request, like the role codes)."""
     if not has_role(user, code):
         return set()
-    assignment = user.role_assignments.filter(role__code=code).first()
-    if assignment is not None:
-        ids = set(assignment.regions.values_list("id", flat=True))
-        if ids:
-            return ids
+    cached: dict[str, frozenset[int]] | None = getattr(user, _REGIONS_CACHE, None)
+    if cached is None:
+        cached = {}
+        setattr(user, _REGIONS_CACHE, cached)
+    if code not in cached:
+        cached[code] = frozenset(_region_ids_for_role(user, code))
+    return set(cached[code])
+
+
+def _region_ids_for_role(user: Any, code: str) -> set[int]:
+    # One query through the link tables (a user holds a role at most once), and one more only
+    # when the assignment lists no region.
+    from egide.accounts.models import Organisation, RoleAssignment
+
+    ids = set(
+        RoleAssignment.regions.through.objects.filter(
+            roleassignment__user_id=user.pk, roleassignment__role__code=code
+        ).values_list("region_id", flat=True)
+    )
+    if ids:
+        return ids
     if user.organisation_id is None:
         return set()
-    return set(user.organisation.regions.values_list("id", flat=True))
+    return set(
+        Organisation.regions.through.objects.filter(
+            organisation_id=user.organisation_id
+        ).values_list("region_id", flat=True)
+    )
 
 
 def can_use_admin(user: Any) -> bool:

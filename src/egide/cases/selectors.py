@@ -6,11 +6,21 @@ import re
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from egide.cases.models import Alert, Case, CaseNameToken, FollowUp
+from egide.cases.models import (
+    Alert,
+    Attachment,
+    Case,
+    CaseMember,
+    CaseNameToken,
+    CaseStatusChange,
+    Consent,
+    FollowUp,
+    Note,
+)
 from egide.cases.names import name_tokens
 from egide.cases.permissions import alerts_visible_to, cases_visible_to
 from egide.core.numbers import whole_number
@@ -70,6 +80,33 @@ def cases_for(user: Any) -> QuerySet[Case]:
 def get_case_for_user_or_404(user: Any, pk: int) -> Case:
     """A case the user may see; 404 when it does not exist or is not theirs to see."""
     case = cases_for(user).filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def case_detail_for(user: Any, pk: int) -> Case:
+    """The case file a user may see, with everything its page shows loaded up front: one query
+    for the case and its foreign keys, then one per list (team, history, consents, needs,
+    referrals, assessments, notes, files, follow-ups), whatever the number of rows."""
+    from egide.referrals.models import Referral
+
+    qs = cases_for(user).select_related("prefecture", "nationality", "closure_requested_by")
+    qs = qs.prefetch_related(
+        Prefetch("members", queryset=CaseMember.objects.select_related("user")),
+        Prefetch("status_changes", queryset=CaseStatusChange.objects.select_related("changed_by")),
+        Prefetch("consents", queryset=Consent.objects.select_related("explained_by")),
+        "needs",
+        Prefetch("referrals", queryset=Referral.objects.select_related("provider", "service")),
+        "assessments",
+        Prefetch("notes", queryset=Note.objects.select_related("author")),
+        Prefetch(
+            "attachments",
+            queryset=Attachment.objects.select_related("uploaded_by").defer("data"),
+        ),
+        "follow_ups",
+    )
+    case = qs.filter(pk=pk).first()
     if case is None:
         raise Http404
     return case

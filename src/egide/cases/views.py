@@ -27,6 +27,7 @@ from egide.cases.permissions import (
 )
 from egide.cases.selectors import (
     alerts_search,
+    case_detail_for,
     cases_for,
     cases_search,
     get_alert_for_user_or_404,
@@ -212,10 +213,10 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
 
 def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The case file: identity, status, consents, needs, referrals, notes, files, follow-ups."""
-    case = get_case_for_user_or_404(request.user, pk)
+    case = case_detail_for(request.user, pk)
     services.case_viewed(actor=request.user, case=case)
     supervisor = is_case_supervisor(request.user, case)
-    team = list(case.members.select_related("user"))
+    team = list(case.members.all())
     team_ids = {member.user_id for member in team}
     context = {
         "case": case,
@@ -233,15 +234,14 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             candidates=_workers_of(request.user).exclude(pk__in=team_ids)
         ),
         "team": team,
-        "history": case.status_changes.select_related("changed_by"),
-        "consents": case.consents.select_related("explained_by"),
+        "history": case.status_changes.all(),
+        "consents": case.consents.all(),
         "needs": case.needs.all(),
-        "referrals": case.referrals.select_related("provider", "service"),
-        "notes": case.notes.select_related("author"),
-        "attachments": case.attachments.select_related("uploaded_by").defer("data"),
+        "referrals": case.referrals.all(),
+        "notes": case.notes.all(),
+        "attachments": case.attachments.all(),
         "follow_ups": case.follow_ups.all(),
         "assessments": case.assessments.all(),
-        "alerts": case.alerts.all(),
     }
     return render(request, "cases/case_detail.html", context)
 
