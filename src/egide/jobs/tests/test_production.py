@@ -70,7 +70,9 @@ def test_gunicorn_serves_the_login_page_and_the_api_with_production_settings(
     user = persona(roles.CASE_WORKER)
     _token, secret = api_token_create(actor=user, name="smoke test")
     port = free_port()
-    env = production_env(tmp_path, database_url())
+    # The token's credentials fingerprint is keyed with SECRET_KEY: the server must share the
+    # test's (a new SECRET_KEY in production invalidates every API token, by design).
+    env = production_env(tmp_path, database_url(), SECRET_KEY=settings.SECRET_KEY)
     server = subprocess.Popen(  # noqa: S603
         egide("serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"), env=env
     )
