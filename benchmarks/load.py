@@ -15,6 +15,8 @@ Target (issue 10): 0 errors, case list and case detail >= 100 req/s each, p95 < 
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
 import os
 import re
 import secrets
@@ -58,6 +60,12 @@ def production_env(database_url: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "EGIDE_FIELD_KEYS": field_key,
         "EGIDE_BLIND_INDEX_KEY": blind_key,
+        # The audit trail's keys, derived from the throw-away ones (never used elsewhere).
+        "EGIDE_AUDIT_KEY": hashlib.sha256(f"audit:{secret_key}".encode()).hexdigest(),
+        "EGIDE_AUDIT_SIGNING_KEY": base64.b64encode(
+            hashlib.sha256(f"signing:{secret_key}".encode()).digest()
+        ).decode(),
+        "EGIDE_AUDIT_CHECKPOINT_FILE": str(ROOT / "var" / "bench_load_checkpoints.jsonl"),
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_HSTS_SECONDS": "0",
     }
