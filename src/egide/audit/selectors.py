@@ -65,11 +65,6 @@ class SealStatus:
         return self.stale > 0
 
 
-def audit_unsealed_count() -> int:
-    """Events committed but not yet sealed into the chain."""
-    return AuditEvent.objects.filter(seal_seq__isnull=True).count()
-
-
 def audit_seal_status() -> SealStatus:
     """The sealer's progress, for the audit page (two queries, on the unsealed index)."""
     minutes = settings.EGIDE_AUDIT_UNSEALED_ALARM_MINUTES

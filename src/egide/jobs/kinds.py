@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from egide.core.exports import XLSX_TYPE
 from egide.jobs.models import Job
 from egide.jobs.services import (
     JobError,
@@ -19,7 +20,6 @@ from egide.jobs.services import (
     register,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_EXPORTS = ("participants.xlsx", "attendance.xlsx")
 
 
@@ -57,7 +57,7 @@ def training_session_export(job: Job, progress: Progress) -> Output:
     return Output(
         report=_("%(n)s participant(s) exported.") % {"n": len(rows)},
         filename=f"session-{session.pk}-{what}",
-        content_type=XLSX,
+        content_type=XLSX_TYPE,
         content=content,
     )
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from egide.audit.services import audit_record
+from egide.core.exports import XLSX_TYPE
 from egide.policy import services
 from egide.policy.models import (
     ElementFact,
@@ -83,7 +84,7 @@ def _export(request: HttpRequest, obj: Any, fmt: str, content: bytes, name: str)
     )
     types = {
         "pdf": "application/pdf",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx": XLSX_TYPE,
     }
     response = HttpResponse(content, content_type=types[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
