@@ -19,6 +19,7 @@ extra=(
   '*/core/keys.py'
   '*/core/jsonsafe.py'
   '*/core/numbers.py'
+  '*/core/suppression.py'
   '*/jobs/schedule.py'
   '*/jobs/backup.py'
   '*/jobs/kinds.py'

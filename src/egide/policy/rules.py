@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from egide.core import suppression
+
 # Assessment codes (a contract: stored in the database and served by the API).
 COMPLIANT = "compliant"
 PARTIAL = "partial"
@@ -32,7 +34,7 @@ DIMENSIONS = (
 )
 
 SCALE_MIN, SCALE_MAX = 1, 5
-SMALL_COUNT_LIMIT = 5
+SMALL_COUNT_LIMIT = suppression.THRESHOLD
 
 # Tracker statuses and the moves allowed between them.
 PROPOSED = "proposed"
@@ -146,12 +148,9 @@ def heat_level(score: int | None) -> int:
 
 
 def small_count(n: int) -> str:
-    """A count as shown: 0 as 0, 1 to 4 as "<5" (nobody can be singled out), otherwise the count."""
-    if n < 0:
-        raise ValueError("a count cannot be negative")
-    if 0 < n < SMALL_COUNT_LIMIT:
-        return "<5"
-    return str(n)
+    """A count as shown: 0 as 0, 1 to 4 as "<5" (nobody can be singled out), otherwise the count.
+    The rule itself lives in ``egide.core.suppression``, shared by every figure Égide shows."""
+    return suppression.shown(n)
 
 
 def whole_months(start: date, end: date) -> tuple[date, date]:
