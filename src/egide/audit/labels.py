@@ -27,6 +27,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "alert.viewed": _("Alert viewed"),
     "audit.viewed": _("Audit trail viewed"),
     "auth.login": _("Logged in"),
+    "backup.restored": _("Backup restored into this database"),
     "backup.written": _("Encrypted backup written"),
     "auth.login_failed": _("Failed login"),
     "auth.logout": _("Logged out"),

@@ -163,6 +163,28 @@ def test_expired_results_are_erased(trainer: User) -> None:
     assert not job.has_file and job.result_file == ""
 
 
+def test_scheduled_job_records_are_forgotten_after_the_result_delay(trainer: User) -> None:
+    now = timezone.now()
+    old = now - timedelta(days=30)
+    seal = Job.objects.create(
+        kind="audit.seal", label="seal", status=Job.Status.SUCCEEDED, finished_at=old
+    )
+    recent = Job.objects.create(
+        kind="audit.seal", label="seal", status=Job.Status.SUCCEEDED, finished_at=now
+    )
+    running = Job.objects.create(kind="audit.seal", label="seal", status=Job.Status.RUNNING)
+    mine = Job.objects.create(
+        kind="jobs.check",
+        label="x",
+        status=Job.Status.SUCCEEDED,
+        finished_at=old,
+        started_by=trainer,
+    )
+    assert jobs_cleanup(now=now)["forgotten"] == 1
+    left = set(Job.objects.values_list("pk", flat=True))
+    assert seal.pk not in left and {recent.pk, running.pk, mine.pk} <= left
+
+
 def test_a_running_job_without_sign_of_life_is_declared_failed(trainer: User) -> None:
     job = job_start(actor=trainer, kind="jobs.check", label="x", params={})
     old = timezone.now() - timedelta(hours=1)

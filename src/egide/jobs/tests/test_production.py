@@ -123,6 +123,12 @@ print(json.dumps({"counts": counts, "sample": sample, "names": names}))
 """
 
 
+LAST_EVENT = r"""
+from egide.audit.models import AuditEvent
+print(AuditEvent.objects.order_by("-pk").values_list("action", flat=True).first())
+"""
+
+
 class Databases:
     """Two throw-away databases beside the test database (PostgreSQL) or two files (SQLite)."""
 
@@ -181,9 +187,15 @@ def test_backup_restores_identically_and_holds_no_key_nor_name(tmp_path: Path) -
         restored = run(target, "restore", str(archive))
         assert "Restored" in restored.stdout
         after = json.loads(run(target, "shell", "-c", SNAPSHOT).stdout.strip().splitlines()[-1])
+        # Identical, but for the one audit event that records the restore itself.
+        assert (
+            after["counts"].pop("audit_auditevent") == before["counts"].pop("audit_auditevent") + 1
+        )
         assert after["counts"] == before["counts"]
         assert sum(before["counts"].values()) > 100
         assert after["sample"] == before["sample"]
+        last = run(target, "shell", "-c", LAST_EVENT).stdout.strip().splitlines()[-1]
+        assert last == "backup.restored"
         verify = run(target, "audit", "verify", check=False)
         assert verify.returncode == 0, verify.stdout + verify.stderr
         # A database that is not empty is refused, clearly.

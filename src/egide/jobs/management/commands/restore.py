@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from egide.audit.services import audit_record
 from egide.jobs.backup import BackupError, backup_restore
 
 
@@ -31,6 +32,18 @@ class Command(BaseCommand):
                 "Row counts differ from the manifest (rows written during the backup?): "
                 + ", ".join(changed)
             )
+        # The restore itself leaves a trace in the restored trail (sealed like any other event).
+        audit_record(
+            actor=None,
+            action="backup.restored",
+            object_type="backup",
+            details={
+                "backup_created_at": manifest["created_at"],
+                "tables": len(manifest["tables"]),
+                "rows": sum(manifest["restored_tables"].values()),
+                "counts_differ": changed,
+            },
+        )
         self.stdout.write(
             f"Restored {len(manifest['tables'])} tables from the backup of "
             f"{manifest['created_at']}. Run `egide audit verify` to check the audit trail."
