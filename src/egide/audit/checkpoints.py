@@ -122,15 +122,21 @@ def last_checkpoint(path: Path, window: int = 64 * 1024) -> Checkpoint | None:
     return None
 
 
-def post_to_witness(url: str, checkpoint: Checkpoint, timeout: float) -> bool:
-    """POST the checkpoint as JSON to the witness; False (and a log line) when it is unreachable."""
+def post_to_witness(url: str, checkpoint: Checkpoint, timeout: float, token: str = "") -> bool:
+    """POST the checkpoint as JSON to the witness; False (and a log line) when it is unreachable.
+
+    The checkpoint is signed: a witness checks it with the public key whoever sends it. A
+    witness that also wants to know its caller gets *token* as a bearer token."""
     if not url.startswith(("https://", "http://")):
         logger.error("audit witness URL %r is not http(s); checkpoint not sent", url)
         return False
     request = urllib.request.Request(  # noqa: S310 - scheme checked above
         url,
         data=checkpoint.to_json().encode("ascii"),
-        headers={"Content-Type": "application/json"},
+        headers={
+            "Content-Type": "application/json",
+            **({"Authorization": f"Bearer {token}"} if token else {}),
+        },
         method="POST",
     )
     try:

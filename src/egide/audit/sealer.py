@@ -185,7 +185,12 @@ def publish_checkpoint(checkpoint: Checkpoint) -> None:
         )
     url = settings.EGIDE_AUDIT_WITNESS_URL
     if url:
-        post_to_witness(url, checkpoint, settings.EGIDE_AUDIT_WITNESS_TIMEOUT)
+        post_to_witness(
+            url,
+            checkpoint,
+            settings.EGIDE_AUDIT_WITNESS_TIMEOUT,
+            token=settings.EGIDE_AUDIT_WITNESS_TOKEN,
+        )
 
 
 def seal() -> int:

@@ -265,6 +265,8 @@ EGIDE_AUDIT_CHECKPOINT_FILE = env.str(
 )
 EGIDE_AUDIT_WITNESS_URL = env.str("EGIDE_AUDIT_WITNESS_URL", default="")
 EGIDE_AUDIT_WITNESS_TIMEOUT = env.float("EGIDE_AUDIT_WITNESS_TIMEOUT", default=5.0)
+# Sent as "Authorization: Bearer …" to a witness that wants to know its caller.
+EGIDE_AUDIT_WITNESS_TOKEN = env.str("EGIDE_AUDIT_WITNESS_TOKEN", default="")
 EGIDE_AUDIT_UNSEALED_ALARM_MINUTES = env.int("EGIDE_AUDIT_UNSEALED_ALARM_MINUTES", default=5)
 # Deadlines of the national referral mechanism, in hours, by urgency (configurable).
 EGIDE_ALERT_DEADLINE_HOURS = {

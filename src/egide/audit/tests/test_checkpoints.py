@@ -49,8 +49,10 @@ def test_checkpoint_file_is_appended_and_its_last_line_read(tmp_path: Path) -> N
 
 class _Witness(BaseHTTPRequestHandler):
     received: list[dict[str, object]] = []
+    authorizations: list[str | None] = []
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        _Witness.authorizations.append(self.headers.get("Authorization"))
         length = int(self.headers["Content-Length"])
         _Witness.received.append(json.loads(self.rfile.read(length)))
         self.send_response(201)
@@ -63,6 +65,7 @@ class _Witness(BaseHTTPRequestHandler):
 @pytest.fixture
 def witness() -> Iterator[str]:
     _Witness.received = []
+    _Witness.authorizations = []
     server = HTTPServer(("127.0.0.1", 0), _Witness)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -79,9 +82,11 @@ def test_seal_posts_the_checkpoint_to_the_witness(
     seal_now: Callable[[], int],
 ) -> None:
     settings.EGIDE_AUDIT_WITNESS_URL = witness
+    settings.EGIDE_AUDIT_WITNESS_TOKEN = "witness-token-test"
     events(4)
     assert seal_now() == 4
     assert len(_Witness.received) == 1
+    assert _Witness.authorizations == ["Bearer witness-token-test"]
     posted = checkpoints.parse_checkpoint(json.dumps(_Witness.received[0]))
     assert posted.tree_size == 4
     assert posted.signature_valid(KEY.public_key())
