@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import secrets
 import shutil
 import sqlite3
 import struct
@@ -26,7 +27,11 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-MAGIC = b"EGIDE-BACKUP-1\n"
+MAGIC_V1 = b"EGIDE-BACKUP-1\n"
+# Version 2: a random archive id follows the magic and is sealed into every part, so parts of two
+# backups made with the same key cannot be spliced together.
+MAGIC = b"EGIDE-BACKUP-2\n"
+ARCHIVE_ID_BYTES = 16
 CHUNK = 1024 * 1024
 FORMAT = 1
 
@@ -67,13 +72,14 @@ def _pg_env() -> dict[str, str]:
 
 
 def _encrypt(source: BinaryIO, target: BinaryIO, fernet: Fernet) -> None:
-    target.write(MAGIC)
+    archive_id = secrets.token_bytes(ARCHIVE_ID_BYTES)
+    target.write(MAGIC + archive_id)
     index = 0
     chunk = source.read(CHUNK)
     while True:
         following = source.read(CHUNK)
         last = not following
-        token = fernet.encrypt(struct.pack(">Q?", index, last) + chunk)
+        token = fernet.encrypt(archive_id + struct.pack(">Q?", index, last) + chunk)
         target.write(struct.pack(">I", len(token)) + token)
         if last:
             return
@@ -81,7 +87,12 @@ def _encrypt(source: BinaryIO, target: BinaryIO, fernet: Fernet) -> None:
 
 
 def _decrypt(source: BinaryIO, fernet: Fernet) -> Iterator[bytes]:
-    if source.read(len(MAGIC)) != MAGIC:
+    magic = source.read(len(MAGIC))
+    if magic == MAGIC:
+        archive_id = source.read(ARCHIVE_ID_BYTES)
+    elif magic == MAGIC_V1:
+        archive_id = b""
+    else:
         raise BackupError("This file is not an Égide backup.")
     index = 0
     while True:
@@ -95,6 +106,9 @@ def _decrypt(source: BinaryIO, fernet: Fernet) -> Iterator[bytes]:
             raise BackupError(
                 "The backup cannot be decrypted: wrong EGIDE_BACKUP_KEY, or an altered file."
             ) from exc
+        if not plain.startswith(archive_id):
+            raise BackupError("The backup holds parts of another backup.")
+        plain = plain[len(archive_id) :]
         number, last = struct.unpack(">Q?", plain[:9])
         if number != index:
             raise BackupError("The backup's parts are out of order.")
