@@ -6,6 +6,9 @@ one account from many addresses is stopped) and ``EGIDE_LOGIN_IP_FAILURE_LIMIT``
 (many usernames from one address; higher, because an office or a mobile operator's NAT puts many
 honest people behind one address). A successful login clears its username's failures only: an
 attacker holding one valid account cannot reset the count of their address.
+
+What axes keeps of a username is the same keyed hash the audit trail keeps
+(``typed_username_digest``): a password typed in the username field never lands in its tables.
 """
 
 from __future__ import annotations
@@ -18,6 +21,15 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
 from django.http import HttpRequest
+
+
+def client_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
+    """AXES_USERNAME_CALLABLE: the keyed hash of the typed username (None when none was typed)."""
+    from egide.accounts.services import typed_username_digest
+
+    data = credentials if credentials is not None else getattr(request, "POST", {})
+    username = data.get("username") if data else None
+    return typed_username_digest(str(username)) if username else None
 
 
 def _sum(queryset: Any) -> int:

@@ -144,6 +144,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("EGIDE_LOGIN_COOLOFF_MINUTES", def
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "egide.accounts.lockout.LockoutHandler"
 AXES_CLIENT_IP_CALLABLE = "egide.accounts.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "egide.accounts.lockout.client_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"

@@ -177,3 +177,7 @@ def test_typed_username_of_a_failed_login_is_stored_as_a_keyed_hash() -> None:
     assert typed.lower() not in str(event.details).lower()
     assert event.actor_username == typed_username_digest(typed)
     assert typed_username_digest(typed) != typed_username_digest("autre")
+    # django-axes, counting failures per username, keeps the same hash, never the typed text.
+    attempt = AccessAttempt.objects.get()
+    assert attempt.username == typed_username_digest(typed)
+    assert typed.lower() not in (attempt.post_data + attempt.get_data).lower()
