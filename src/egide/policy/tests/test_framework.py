@@ -472,3 +472,17 @@ def test_workshop_form_offers_only_the_users_own_organisations_sessions(
     elsewhere = workshop(make_user("coord_kankan", roles.COORDINATOR, other_org, ["GN-K"]))
     offered = set(WorkshopForm(user=persona(roles.ANALYST)).fields["session"].queryset)
     assert own in offered and elsewhere not in offered
+
+
+def test_the_home_page_scores_every_review_in_fixed_queries(
+    analyst_client: Client, review: Review, django_assert_max_num_queries: Any
+) -> None:
+    _assess(analyst_client, review, "criminalisation", "partial", [])
+    _assess(analyst_client, review, "penalties", "gap", [])
+    for year in (2019, 2020, 2021):
+        Review.objects.create(title=f"Revue {year} (test)", year=year, held_on=date(year, 6, 1))
+    expected = {r.pk: selectors.review_matrix(r).overall for r in Review.objects.all()}
+    assert {r.pk: overall for r, overall in selectors.reviews_with_overall()} == expected
+    with django_assert_max_num_queries(12):
+        page = fr(analyst_client, "/policy/")
+    assert page.status_code == 200

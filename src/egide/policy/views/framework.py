@@ -47,7 +47,7 @@ from egide.policy.views.common import (
 
 def home_view(request: HttpRequest) -> HttpResponse:
     _read(request)
-    reviews = [(r, selectors.review_matrix(r).overall) for r in Review.objects.all()]
+    reviews = selectors.reviews_with_overall()
     return render(
         request,
         "policy/home.html",
