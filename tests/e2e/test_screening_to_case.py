@@ -137,7 +137,7 @@ def test_screening_back_twice_then_case_identity_consent_referral(
 
     # From the screening: open a case in her region directly.
     next_steps = page.locator("#next")
-    assert "Lancer une alerte avec cette identification" in next_steps.inner_text()
+    assert "Faire un signalement avec cette identification" in next_steps.inner_text()
     assert page.get_by_label("Région du dossier").input_value()  # the screening's region
     next_steps.scroll_into_view_if_needed()
     screenshot(page, "screening-next-steps-360")

@@ -71,10 +71,12 @@ def alert_list_view(request: HttpRequest) -> HttpResponse:
     page = page_without_count(alerts_search(request.user, **filters), request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    for key in [k for k, v in query.items() if not v]:
+        del query[key]  # empty fields are no filter (and need not travel with the pager)
     return render(
         request,
         "cases/alert_list.html",
-        {"page": page, "form": form, "query": query.urlencode(), "filtered": bool(request.GET)},
+        {"page": page, "form": form, "query": query.urlencode(), "filtered": bool(query)},
     )
 
 
@@ -206,6 +208,8 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         )
     query = request.GET.copy()
     query.pop("page", None)
+    for key in [k for k, v in query.items() if not v]:
+        del query[key]  # empty fields are no filter (and need not travel with the pager)
     return render(
         request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()}
     )

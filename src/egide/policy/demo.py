@@ -658,7 +658,7 @@ def _analyses(analyst: User, institutions: dict[str, Institution]) -> None:
                 actor=analyst,
                 analysis=analysis,
                 team=team,
-                description="Équipe communautaire d'appui : dialogues et alertes (démo).",
+                description="Équipe communautaire d'appui : dialogues et signalements (démo).",
             )
         services.capacity_add(
             actor=analyst,

@@ -36,10 +36,12 @@ def referral_list_view(request: HttpRequest) -> HttpResponse:
     page = page_without_count(referrals_search(request.user, **filters), request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    for key in [k for k, v in query.items() if not v]:
+        del query[key]  # empty fields are no filter (and need not travel with the pager)
     return render(
         request,
         "referrals/list.html",
-        {"page": page, "form": form, "query": query.urlencode(), "filtered": bool(request.GET)},
+        {"page": page, "form": form, "query": query.urlencode(), "filtered": bool(query)},
     )
 
 

@@ -72,3 +72,19 @@ def test_alert_prefilled_from_a_screening_audits_the_read(
     before = viewed.count()
     assert client.get(reverse("cases:alert_create"), {"assessment": pk}).status_code == 200
     assert viewed.count() == before + 1
+
+
+def test_an_empty_list_says_no_filter_matched_only_when_one_was_set(worker: User) -> None:
+    client = Client()
+    login_verified(client, worker)
+    url = reverse("cases:alert_list")
+    assert (
+        "Aucun signalement."
+        in client.get(url, {"page": "1"}, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    )
+    assert (
+        "Aucun signalement."
+        in client.get(url, {"q": "", "status": ""}, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    )
+    filtered = client.get(url, {"q": "Introuvable"}, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Aucun signalement ne correspond." in filtered
