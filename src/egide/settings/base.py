@@ -8,6 +8,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from egide.core.stylesheet import inline_css_hash
+from egide.settings.caches import cache_settings
 from egide.settings.env import VAR_DIR, env
 
 DEBUG = False
@@ -251,6 +252,13 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "egide.referrals.models.Referral.Status",
     },
 }
+
+# One cache shared by every process and machine (API throttles, public-page rates): Redis when
+# EGIDE_REDIS_URL (or REDIS_URL) is set, else a table of the database (`createcachetable`, run
+# after every `egide migrate` and by `egide serve`). A per-process memory cache would give each
+# gunicorn worker its own limits.
+EGIDE_REDIS_URL = env.str("EGIDE_REDIS_URL", default="") or env.str("REDIS_URL", default="")
+CACHES = cache_settings(EGIDE_REDIS_URL)
 
 # Field-level encryption keys (Fernet, url-safe base64); the first encrypts, all decrypt.
 EGIDE_FIELD_KEYS: list[str] = env.list("EGIDE_FIELD_KEYS", default=[])
