@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "egide.core.middleware.NoStoreMiddleware",
     "egide.audit.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "egide.core.middleware.SessionTouchMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "egide.core.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -120,10 +121,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Idle sessions expire: the expiry is pushed forward on every request.
+# Idle sessions expire: the expiry is pushed forward by the requests, at most once a minute
+# (egide.core.middleware.SessionTouchMiddleware: no session write on every page).
 EGIDE_SESSION_IDLE_MINUTES = env.int("EGIDE_SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = EGIDE_SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+EGIDE_SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
