@@ -8,7 +8,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from egide.core.stylesheet import inline_css_hash
-from egide.settings.caches import cache_settings
+from egide.settings.caches import cache_settings, session_engine
 from egide.settings.env import VAR_DIR, env
 
 DEBUG = False
@@ -262,6 +262,7 @@ SPECTACULAR_SETTINGS = {
 # gunicorn worker its own limits.
 EGIDE_REDIS_URL = env.str("EGIDE_REDIS_URL", default="") or env.str("REDIS_URL", default="")
 CACHES = cache_settings(EGIDE_REDIS_URL)
+SESSION_ENGINE = session_engine(EGIDE_REDIS_URL)
 
 # Field-level encryption keys (Fernet, url-safe base64); the first encrypts, all decrypt.
 EGIDE_FIELD_KEYS: list[str] = env.list("EGIDE_FIELD_KEYS", default=[])

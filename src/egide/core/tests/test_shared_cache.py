@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.db import connection
 from rest_framework.throttling import UserRateThrottle
 
-from egide.settings.caches import CACHE_TABLE, cache_settings
+from egide.settings.caches import CACHE_TABLE, cache_settings, session_engine
 
 REDIS_URL = os.environ.get("EGIDE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -58,6 +58,9 @@ def test_settings_choose_redis_when_a_url_is_given_else_the_database() -> None:
     database = cache_settings("")["default"]
     assert database["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     assert database["LOCATION"] == CACHE_TABLE
+    # Sessions are read from Redis when there is one (written through to the database).
+    assert session_engine("redis://cache.internal:6379/0").endswith(".cached_db")
+    assert session_engine("").endswith(".db")
 
 
 @pytest.mark.django_db
