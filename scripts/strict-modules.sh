@@ -23,6 +23,7 @@ extra=(
   '*/jobs/schedule.py'
   '*/jobs/backup.py'
   '*/jobs/kinds.py'
+  '*/settings/caches.py'
 )
 paths=()
 for p in "${extra[@]}"; do paths+=(-o -path "$p"); done

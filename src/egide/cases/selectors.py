@@ -6,7 +6,8 @@ import re
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -85,28 +86,54 @@ def get_case_for_user_or_404(user: Any, pk: int) -> Case:
     return case
 
 
-def case_detail_for(user: Any, pk: int) -> Case:
-    """The case file a user may see, with everything its page shows loaded up front: one query
-    for the case and its foreign keys, then one per list (team, history, consents, needs,
-    referrals, assessments, notes, files, follow-ups), whatever the number of rows."""
+# Parts of the case file read only when asked for (`?show=history`): the page stays within
+# its query budget (issue 10) and short on a phone; their counts come with the case's row.
+ON_DEMAND = ("history", "notes", "attachments", "team")
+
+
+def _count_of(model: Any) -> Any:
+    """The number of rows of *model* of the outer case, as a subquery of the case's query."""
+    rows = model.objects.filter(case=OuterRef("pk")).order_by().values("case")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1]), Value(0))
+
+
+def case_detail_for(user: Any, pk: int, show: frozenset[str] = frozenset()) -> Case:
+    """The case file a user may see, with what its page shows loaded up front: one query for
+    the case, its foreign keys and the counts of the parts shown on demand, then one per list
+    shown (team, consents, needs, referrals, assessments, follow-ups; the status history,
+    notes and files when *show* names them), whatever the number of rows."""
     from egide.referrals.models import Referral
 
     qs = cases_for(user).select_related("prefecture", "nationality", "closure_requested_by")
-    qs = qs.prefetch_related(
+    qs = qs.annotate(
+        history_count=_count_of(CaseStatusChange),
+        note_count=_count_of(Note),
+        attachment_count=_count_of(Attachment),
+    )
+    lists: list[Any] = [
         Prefetch("members", queryset=CaseMember.objects.select_related("user")),
-        Prefetch("status_changes", queryset=CaseStatusChange.objects.select_related("changed_by")),
         Prefetch("consents", queryset=Consent.objects.select_related("explained_by")),
         "needs",
         Prefetch("referrals", queryset=Referral.objects.select_related("provider", "service")),
         "assessments",
-        Prefetch("notes", queryset=Note.objects.select_related("author")),
-        Prefetch(
-            "attachments",
-            queryset=Attachment.objects.select_related("uploaded_by").defer("data"),
-        ),
         "follow_ups",
-    )
-    case = qs.filter(pk=pk).first()
+    ]
+    if "history" in show:
+        lists.append(
+            Prefetch(
+                "status_changes", queryset=CaseStatusChange.objects.select_related("changed_by")
+            )
+        )
+    if "notes" in show:
+        lists.append(Prefetch("notes", queryset=Note.objects.select_related("author")))
+    if "attachments" in show:
+        lists.append(
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.select_related("uploaded_by").defer("data"),
+            )
+        )
+    case = qs.prefetch_related(*lists).filter(pk=pk).first()
     if case is None:
         raise Http404
     return case

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,6 +27,7 @@ from egide.cases.permissions import (
     is_case_supervisor,
 )
 from egide.cases.selectors import (
+    ON_DEMAND,
     alerts_search,
     case_detail_for,
     cases_for,
@@ -215,15 +217,35 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _shown(request: HttpRequest) -> frozenset[str]:
+    """The parts of the case file asked for (`?show=notes&show=history`; `all`: every part)."""
+    asked = {part for value in request.GET.getlist("show") for part in value.split(",")}
+    if "all" in asked:
+        return frozenset(ON_DEMAND)
+    return frozenset(asked.intersection(ON_DEMAND))
+
+
+def _show_links(case: Case, shown: frozenset[str]) -> dict[str, str]:
+    """For each part shown on demand, the address of the page with that part shown too."""
+    return {
+        part: f"{case_url(case)}?{urlencode({'show': ','.join(sorted(shown | {part}))})}"
+        for part in ON_DEMAND
+    }
+
+
 def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The case file: identity, status, consents, needs, referrals, notes, files, follow-ups."""
-    case = case_detail_for(request.user, pk)
+    """The case file: identity, status, consents, needs, referrals, follow-ups; the status
+    history, notes, files and the team form when asked for (their counts always)."""
+    shown = _shown(request)
+    case = case_detail_for(request.user, pk, shown)
     services.case_viewed(actor=request.user, case=case)
     supervisor = is_case_supervisor(request.user, case)
     team = list(case.members.all())
     team_ids = {member.user_id for member in team}
     context = {
         "case": case,
+        "shown": shown,
+        "show_links": _show_links(case, shown),
         "supervisor": supervisor,
         "can_approve": can_approve_closure(request.user, case) and case.closure_pending,
         "status_form": forms.StatusForm(initial={"status": case.status}),
@@ -234,19 +256,23 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "follow_up_form": forms.FollowUpForm(),
         "closure_form": forms.ClosureForm(),
         "reopen_form": forms.ReopenForm(),
-        "member_form": forms.MemberForm(
-            candidates=_workers_of(request.user).exclude(pk__in=team_ids)
-        ),
         "team": team,
-        "history": case.status_changes.all(),
         "consents": case.consents.all(),
         "needs": case.needs.all(),
         "referrals": case.referrals.all(),
-        "notes": case.notes.all(),
-        "attachments": case.attachments.all(),
         "follow_ups": case.follow_ups.all(),
         "assessments": case.assessments.all(),
     }
+    if "team" in shown:  # the candidates of "add to the team": one query, when asked for
+        context["member_form"] = forms.MemberForm(
+            candidates=_workers_of(request.user).exclude(pk__in=team_ids)
+        )
+    if "history" in shown:
+        context["history"] = case.status_changes.all()
+    if "notes" in shown:
+        context["notes"] = case.notes.all()
+    if "attachments" in shown:
+        context["attachments"] = case.attachments.all()
     return render(request, "cases/case_detail.html", context)
 
 
@@ -392,6 +418,15 @@ ACTION_SECTIONS = {
 }
 
 
+# After these actions the page comes back with the part they changed shown (on demand).
+ACTION_SHOWS = {
+    "status": "history",
+    "note": "notes",
+    "attachment": "attachments",
+    "member": "team",
+}
+
+
 @require_POST
 def case_action_view(
     request: HttpRequest, pk: int, action: str, item: int | None = None
@@ -415,7 +450,9 @@ def case_action_view(
                 message_at(request, section, text, messages.ERROR)
     else:
         message_at(request, section, str(SAVED))
-    return redirect_to_section(case_url(case), section)
+    part = ACTION_SHOWS.get(action)
+    url = f"{case_url(case)}?{urlencode({'show': part})}" if part else case_url(case)
+    return redirect_to_section(url, section)
 
 
 def case_url(case: Case) -> str:

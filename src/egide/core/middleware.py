@@ -11,9 +11,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
+from django.conf import settings
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -58,3 +60,35 @@ class NoStoreMiddleware:
         if "no-store" not in response.get("Cache-Control", ""):
             add_never_cache_headers(response)
         return response
+
+
+# Session key holding when the session was last written (seconds since the epoch).
+SESSION_TOUCHED_KEY = "_egide_touched"
+
+
+class SessionTouchMiddleware:
+    """Idle sessions expire, without a database write on every request.
+
+    The session's expiry moves forward each time the session is saved. Saving it on every
+    request (SESSION_SAVE_EVERY_REQUEST) costs an UPDATE per page; here an unchanged session is
+    saved again only once EGIDE_SESSION_TOUCH_SECONDS (60) have passed since its last save, so
+    an idle session ends between EGIDE_SESSION_IDLE_MINUTES minus that minute and the full
+    time. Placed after SessionMiddleware, which writes the session on the way out."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty():
+            return response
+        now = int(time.time())
+        touched = session.get(SESSION_TOUCHED_KEY, 0)
+        if session.modified or not isinstance(touched, int) or now - touched >= touch_seconds():
+            session[SESSION_TOUCHED_KEY] = now
+        return response
+
+
+def touch_seconds() -> int:
+    return int(getattr(settings, "EGIDE_SESSION_TOUCH_SECONDS", 60))

@@ -130,7 +130,10 @@ def _first_missing(state: dict[str, Any], step: str) -> str | None:
 
 @never_cache
 def interview_view(request: HttpRequest) -> HttpResponse:
-    """Start an interview (optionally for a case) and go to its first step."""
+    """The interview's first step (consent), served at once: no draft is written and no
+    redirect is paid before the first screen (one round trip less on 3G). Answering it starts
+    the draft (kept server-side, encrypted) and goes on to the next step (POST → redirect → GET).
+    Optionally for a case (`?case=`)."""
     if not can_screen(request.user):
         raise Http404
     case = None
@@ -139,8 +142,18 @@ def interview_view(request: HttpRequest) -> HttpResponse:
         from egide.cases.selectors import get_case_for_user_or_404
 
         case = get_case_for_user_or_404(request.user, case_pk)
+    blank = InterviewDraft(author=request.user, case=case, state_json="")
+    if request.method != "POST":
+        return _render_step(request, blank, "consent", _step_form("consent"))
+    form = _step_form("consent", request.POST)
+    if not form.is_valid():
+        _focus_first_error(form)
+        return _render_step(request, blank, "consent", form)
     draft = services.interview_draft_start(actor=request.user, case=case)
-    return HttpResponseRedirect(_step_url(draft, "consent"))
+    services.interview_draft_store(draft=draft, state={"consent": _serialisable(form.cleaned_data)})
+    if form.cleaned_data.get("safety"):
+        return HttpResponseRedirect(_step_url(draft, interview.URGENT))
+    return HttpResponseRedirect(_step_url(draft, interview.next_step("consent")))
 
 
 @never_cache

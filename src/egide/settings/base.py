@@ -8,6 +8,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from egide.core.stylesheet import inline_css_hash
+from egide.settings.caches import cache_settings, session_engine
 from egide.settings.env import VAR_DIR, env
 
 DEBUG = False
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "egide.core.middleware.NoStoreMiddleware",
     "egide.audit.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "egide.core.middleware.SessionTouchMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "egide.core.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -119,10 +121,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Idle sessions expire: the expiry is pushed forward on every request.
+# Idle sessions expire: the expiry is pushed forward by the requests, at most once a minute
+# (egide.core.middleware.SessionTouchMiddleware: no session write on every page).
 EGIDE_SESSION_IDLE_MINUTES = env.int("EGIDE_SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = EGIDE_SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+EGIDE_SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -252,6 +256,14 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "egide.referrals.models.Referral.Status",
     },
 }
+
+# One cache shared by every process and machine (API throttles, public-page rates): Redis when
+# EGIDE_REDIS_URL (or REDIS_URL) is set, else a table of the database (`createcachetable`, run
+# after every `egide migrate` and by `egide serve`). A per-process memory cache would give each
+# gunicorn worker its own limits.
+EGIDE_REDIS_URL = env.str("EGIDE_REDIS_URL", default="") or env.str("REDIS_URL", default="")
+CACHES = cache_settings(EGIDE_REDIS_URL)
+SESSION_ENGINE = session_engine(EGIDE_REDIS_URL)
 
 # Field-level encryption keys (Fernet, url-safe base64); the first encrypts, all decrypt.
 EGIDE_FIELD_KEYS: list[str] = env.list("EGIDE_FIELD_KEYS", default=[])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cryptography.fernet import Fernet
 
 from egide.settings.base import *  # noqa: F403
+from egide.settings.caches import cache_settings, session_engine
 from egide.settings.env import env
 
 SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdefghij"  # noqa: S105
@@ -30,3 +31,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
 }
 EGIDE_PUBLIC_PAGE_RATE = "100000/minute"
+
+# The database cache, whatever the environment says: each test database has its own (a shared
+# Redis would mix the counters of parallel test runs; cache.clear() would empty it for everyone).
+CACHES = cache_settings("")
+SESSION_ENGINE = session_engine("")

@@ -45,7 +45,11 @@ SAVED = _("Saved.")
 def _session_or_404(request: HttpRequest, pk: int) -> TrainingSession:
     if not can_run_training(request.user):
         raise Http404
-    session = sessions_visible_to(request.user, TrainingSession.objects.all()).filter(pk=pk).first()
+    session = (
+        sessions_visible_to(request.user, TrainingSession.objects.select_related("region"))
+        .filter(pk=pk)
+        .first()
+    )
     if session is None:
         raise Http404
     return session
@@ -122,7 +126,9 @@ def session_create_view(request: HttpRequest) -> HttpResponse:
 def _rows(session: TrainingSession, days: list[date] | None = None) -> list[dict[str, Any]]:
     days = session.days if days is None else days
     rows = []
-    enrollments = session.enrollments.select_related("participant").prefetch_related(
+    # One query per list whatever the number of participants (the certificate comes with the
+    # enrollment: it used to cost one query per participant without one).
+    enrollments = session.enrollments.select_related("participant", "certificate").prefetch_related(
         "attendance", "attempts__test"
     )
     for enrollment in enrollments:
@@ -163,9 +169,13 @@ def session_view(request: HttpRequest, pk: int) -> HttpResponse:
     bank = question_index()
     analysis = []
     if "post" in tests:
-        # A paper score typed without its answers says nothing about the questions.
+        # A paper score typed without its answers says nothing about the questions. The
+        # attempts come with the rows (prefetched once, not read again).
         attempts = [
-            a.answers for a in tests["post"].attempts.all() if a.answers or a.entered_by_id is None
+            a.answers
+            for row in rows
+            for a in row["enrollment"].attempts.all()
+            if a.test_id == tests["post"].pk and (a.answers or a.entered_by_id is None)
         ]
         analysis = [
             (bank[c]["text"], wrong, total)

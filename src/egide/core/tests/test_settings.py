@@ -64,5 +64,9 @@ def test_production_settings_pass_check_deploy_without_warnings() -> None:
 def test_base_settings_hash_passwords_with_argon2_and_expire_idle_sessions() -> None:
     assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     assert base.SESSION_COOKIE_AGE == 30 * 60
-    assert base.SESSION_SAVE_EVERY_REQUEST is True
+    # The expiry moves forward with the requests, at most once a minute (no write per page).
+    assert base.SESSION_SAVE_EVERY_REQUEST is False
+    assert base.EGIDE_SESSION_TOUCH_SECONDS == 60
+    sessions = base.MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
+    assert base.MIDDLEWARE[sessions + 1] == "egide.core.middleware.SessionTouchMiddleware"
     assert base.DEBUG is False

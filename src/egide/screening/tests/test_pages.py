@@ -29,8 +29,11 @@ def _step_url(client: Client, step: str) -> str:
 def post_step(
     client: Client, response: Any, step: str, data: dict[str, Any], action: str = "next"
 ) -> Any:
-    """POST one step to its own URL; a valid step answers with a redirect, which is followed."""
-    answer = client.post(_step_url(client, step), {"go": action, **data})
+    """POST one step to its own URL; a valid step answers with a redirect, which is followed.
+    The first step (consent) is posted to the interview's address, which starts the draft."""
+    first = step == "consent" and not InterviewDraft.objects.filter(assessment=None).exists()
+    url = URL if first else _step_url(client, step)
+    answer = client.post(url, {"go": action, **data})
     if answer.status_code == 302 and "/interview/" in answer["Location"]:
         return client.get(answer["Location"])
     return answer
@@ -161,7 +164,7 @@ def test_interview_of_someone_else_or_expired_restarts(
 ) -> None:
     from django.utils import timezone
 
-    client_as(caseworker).get(URL)
+    client_as(caseworker).post(URL, {"go": "next", **CONSENT})
     draft = InterviewDraft.objects.get()
     other = client_as(persona(roles.CASE_SUPERVISOR))
     url = reverse("screening:interview_step", args=[draft.pk, "result"])
@@ -229,7 +232,7 @@ def test_interview_missing_answer_is_named_at_the_top_and_focused(
 ) -> None:
     client = client_as(caseworker)
     client.get(URL)
-    response = client.post(_step_url(client, "consent"), {"go": "next", "sex": "female"})
+    response = client.post(URL, {"go": "next", "sex": "female"})
     body = response.content.decode()
     assert response.status_code == 200
     assert 'id="problem"' in body and 'action="' in body and '#problem"' in body
@@ -399,8 +402,8 @@ def test_expired_drafts_are_deleted_by_the_retention_command(
     from django.core.management import call_command
     from django.utils import timezone
 
-    client_as(caseworker).get(URL)
-    client_as(caseworker).get(URL)
+    client_as(caseworker).post(URL, {"go": "next", **CONSENT})
+    client_as(caseworker).post(URL, {"go": "next", **CONSENT})
     InterviewDraft.objects.filter(pk=InterviewDraft.objects.earliest("created_at").pk).update(
         expires_at=timezone.now()
     )
@@ -408,3 +411,20 @@ def test_expired_drafts_are_deleted_by_the_retention_command(
     call_command("retention", "purge", stdout=out)
     assert "1 expired interview draft(s) deleted" in out.getvalue()
     assert InterviewDraft.objects.count() == 1
+
+
+def test_interview_first_step_is_served_at_once_and_writes_nothing(
+    client_as: Callable[[User], Client], caseworker: User
+) -> None:
+    """The first screen costs one round trip (no redirect) and no write; answering it starts
+    the draft and goes on to the next step (POST → redirect → GET)."""
+    client = client_as(caseworker)
+    page = client.get(URL)
+    assert (
+        page.status_code == 200
+        and 'action="/screening/interview/#problem"' in page.content.decode()
+    )
+    assert not InterviewDraft.objects.exists()
+    answer = client.post(URL, {"go": "next", **CONSENT})
+    assert answer.status_code == 302 and answer["Location"].endswith("/movement/#step")
+    assert InterviewDraft.objects.get().state["consent"]["person_reference"] == "F.C. (fictive)"

@@ -347,3 +347,19 @@ def test_demo_coordinator_is_national_and_sees_the_demo_sessions(reference_data:
         assert sessions_visible_to(user, TrainingSession.objects.all()).count() == everything
     analyst = User.objects.get(username="analyste")
     assert not sessions_visible_to(analyst, TrainingSession.objects.all()).exists()
+
+
+def test_session_page_queries_do_not_grow_with_its_participants(
+    trainer: User, labe: Region, client_as: Callable[[User], Client]
+) -> None:
+    """Issue 9 (first render on 3G): the session page read each participant's certificate with
+    a query of its own (20 participants: 20 queries) and the post-test's attempts twice."""
+    few = _session(trainer, labe)
+    _register(trainer, few, 2)
+    many = _session(trainer, labe)
+    _register(trainer, many, 12)
+    client = client_as(trainer)
+    client.get(reverse("training:session", args=[few.pk]))  # warm caches, session written
+    _nodes, queries_few = _render_work(client, few)
+    _nodes, queries_many = _render_work(client, many)
+    assert queries_many == queries_few <= 14, (queries_few, queries_many)

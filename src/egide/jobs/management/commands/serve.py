@@ -21,6 +21,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from django.core.management import call_command
 
+        # The shared cache's table when the database is the cache (no Redis): idempotent.
+        call_command("createcachetable", verbosity=0)
         if not options["no_collectstatic"] and settings.STATIC_ROOT:
             call_command("collectstatic", interactive=False, verbosity=0)
         from egide import gunicorn_conf
