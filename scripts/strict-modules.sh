@@ -22,6 +22,11 @@ extra=(
   '*/jobs/schedule.py'
   '*/jobs/backup.py'
   '*/jobs/kinds.py'
+  '*/interop/sms_parsing.py'
+  '*/interop/cpims_rules.py'
+  '*/interop/webhooks.py'
+  '*/interop/primero.py'
+  '*/interop/jobs.py'
 )
 paths=()
 for p in "${extra[@]}"; do paths+=(-o -path "$p"); done
