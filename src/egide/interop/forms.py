@@ -40,7 +40,7 @@ class SmsChannelForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["organisation"].queryset = Organisation.objects.filter(is_active=True)
         self.fields["default_region"].queryset = Region.objects.all()
         self.fields["default_region"].help_text = _(
-            "Messages that name no known place become alerts \u201cto qualify\u201d for the "
+            "Messages that name no known place become alerts “to qualify” for the "
             "supervisors of this region."
         )
 

@@ -340,8 +340,8 @@ ADULT_CASE = _(
 )
 NO_CPIMS_CONSENT = _(
     "No consent in force for a referral to CPIMS+: record the consent (or, for a child, a "
-    "best-interests determination) for the purpose \u201cReferral to the national child "
-    "protection system (CPIMS+)\u201d first."
+    "best-interests determination) for the purpose “Referral to the national child "
+    "protection system (CPIMS+)” first."
 )
 CASE_CLOSED = _("The case is closed: reopen it first.")
 ALREADY_THERE = _("This case is already in CPIMS+.")
@@ -430,7 +430,7 @@ SESSION_REFUSED = _("CPIMS+ refused the session even after a new login (401).")
 FORBIDDEN = _(
     "CPIMS+ refused (403): its account may not create this case or set one of the fields sent."
 )
-INVALID_FIELD = _("CPIMS+ refused the field \u201c%(field)s\u201d: %(message)s (422).")
+INVALID_FIELD = _("CPIMS+ refused the field “%(field)s”: %(message)s (422).")
 INVALID = _("CPIMS+ refused the case: %(message)s (422).")
 THROTTLED = _("CPIMS+ asks Égide to slow down (429).")
 UNREACHABLE = _("CPIMS+ did not answer (%(reason)s).")
