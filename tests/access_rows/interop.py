@@ -24,7 +24,7 @@ def _channel(persona: Callable[[str], User], kind: str = "rapidpro") -> Any:
     admin = persona(roles.ADMINISTRATOR)
     channel, _secret = sms_channel_create(
         actor=admin,
-        name=f"Canal {kind} (fictif)",
+        name={"rapidpro": "TextIt Labé", "africastalking": "Code court 38383"}[kind] + " (fictif)",
         kind=kind,
         organisation=admin.organisation,
         default_region=Region.objects.get(code="GN-L"),

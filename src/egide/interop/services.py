@@ -277,6 +277,12 @@ def sms_receive(*, channel: SmsChannel, inbound: Inbound) -> Received:
     return Received(alert, False, parsed.recognised)
 
 
+def sms_deliveries_purge(*, case: Case) -> int:
+    """Erase the sender's number and the text of the SMS whose alerts led to *case* (called by
+    the retention purge of the case, in its transaction); returns how many."""
+    return SmsDelivery.objects.filter(alert__case=case).update(sender="", text="")
+
+
 def sms_deliveries_viewed(*, actor: Any, shown: int) -> None:
     """Messages and numbers of deliveries were shown (count only)."""
     if shown:

@@ -27,7 +27,8 @@ def channel_of(persona: Callable[[str], User]) -> Callable[[str], Any]:
         admin = persona(roles.ADMINISTRATOR)
         return sms_channel_create(
             actor=admin,
-            name=f"Canal {kind} (fictif)",
+            name={"rapidpro": "TextIt Labé", "africastalking": "Code court 38383"}[kind]
+            + " (fictif)",
             kind=kind,
             organisation=admin.organisation,
             default_region=Region.objects.get(code="GN-C"),

@@ -252,3 +252,42 @@ def test_webhooks_refuse_get(channel_of: Callable[[str], Any]) -> None:
     channel, _secret = channel_of("rapidpro")
     url = reverse("interop:rapidpro_webhook", args=[channel.public_id])
     assert Client().get(url).status_code == 405
+
+
+def test_simultaneous_duplicate_returns_the_first_alert(
+    channel_of: Callable[[str], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two deliveries of one message at the same moment: the unique constraint refuses the
+    second insert, which then answers with the first alert."""
+    from egide.interop import services
+
+    channel, secret = channel_of("africastalking")
+    first = post_at(channel, secret, urlencode(at_form()))
+    real = services._existing
+    calls: list[int] = []
+
+    def blind_once(*args: Any) -> Any:
+        calls.append(1)
+        return None if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(services, "_existing", blind_once)
+    second = post_at(channel, secret, urlencode(at_form()))
+    assert second.status_code == 200 and second.json()["ref"] == first.json()["ref"]
+    assert Alert.objects.count() == 1 and len(calls) == 2
+
+
+def test_retention_purge_erases_the_sms(
+    channel_of: Callable[[str], Any], persona: Callable[[str], Any]
+) -> None:
+    from egide.accounts import roles
+    from egide.cases.services import alert_open_case, case_purge
+
+    channel, secret = channel_of("rapidpro")
+    post_rapidpro(channel, secret, rapidpro_body())
+    supervisor = persona(roles.CASE_SUPERVISOR)
+    case = alert_open_case(
+        actor=supervisor, alert=Alert.objects.get(), owner=persona(roles.CASE_WORKER)
+    )
+    case_purge(case=case)
+    delivery = SmsDelivery.objects.get()
+    assert delivery.sender == "" and delivery.text == ""
