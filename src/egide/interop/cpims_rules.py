@@ -126,6 +126,11 @@ def build_case_payload(
     return {"data": data}
 
 
+def fields_with_values(ticked: list[str], values: Mapping[str, Any]) -> list[str]:
+    """The ticked Égide fields that have a value (what actually travels)."""
+    return [n for n in EGIDE_FIELDS if n in ticked and values.get(n) not in (None, "", [])]
+
+
 def sent_fields(payload: Mapping[str, Any]) -> list[str]:
     """The Primero field names a payload carries (what the audit records: names, not values)."""
     data = payload.get("data", {})

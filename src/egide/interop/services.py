@@ -555,7 +555,10 @@ def _explain(outcome: Any) -> Exception:
     return _Permanent(str(SERVER_ERROR) % {"status": outcome.status}, outcome.status)
 
 
-def _payload(referral: CpimsReferral, connection: CpimsConnection) -> dict[str, Any]:
+def _payload(
+    referral: CpimsReferral, connection: CpimsConnection
+) -> tuple[dict[str, Any], list[str]]:
+    """The request body, and the Égide fields it carries (ticked, with a value, mapped)."""
     case = referral.case
     values = cpims_rules.case_values(
         first_name=case.first_name,
@@ -565,13 +568,19 @@ def _payload(referral: CpimsReferral, connection: CpimsConnection) -> dict[str, 
         protection_concerns=connection.protection_concerns,
         today=timezone.localdate(),
     )
-    return cpims_rules.build_case_payload(
+    payload = cpims_rules.build_case_payload(
         record_id=str(referral.record_id),
         values=values,
         ticked=list(referral.fields),
         field_map=connection.field_map,
         module_id=connection.module_id,
     )
+    carried = [
+        name
+        for name in cpims_rules.fields_with_values(list(referral.fields), values)
+        if (connection.field_map.get(name) or "").strip()
+    ]
+    return payload, carried
 
 
 def _finish(referral: CpimsReferral, status: str, *, error: str = "", primero_id: str = "") -> None:
@@ -580,7 +589,7 @@ def _finish(referral: CpimsReferral, status: str, *, error: str = "", primero_id
         referral.primero_id = primero_id[:100]
     if status in (CpimsReferral.Status.SENT, CpimsReferral.Status.ALREADY_THERE):
         referral.sent_at = timezone.now()
-    referral.save(update_fields=["status", "error", "primero_id", "sent_at", "attempts"])
+    referral.save(update_fields=["status", "error", "primero_id", "sent_at", "attempts", "fields"])
 
 
 def cpims_send(
@@ -627,7 +636,7 @@ def _send(
         _finish(referral, CpimsReferral.Status.FAILED, error=problem or "")
         _audit_send(referral, "cpims.failed", reason="check")
         raise CpimsFailed(problem)
-    payload = _payload(referral, connection)
+    payload, carried = _payload(referral, connection)
     fields = cpims_rules.sent_fields(payload)
     attempts = max(1, settings.EGIDE_CPIMS_ATTEMPTS)
     last = ""
@@ -637,6 +646,11 @@ def _send(
         referral.attempts += 1
         try:
             outcome = _create(connection, payload, str(referral.record_id))
+            if outcome.kind in (
+                cpims_rules.OUTCOME_CREATED,
+                cpims_rules.OUTCOME_ALREADY_THERE,
+            ):
+                referral.fields = carried  # what travelled: ticked, with a value
             if outcome.kind == cpims_rules.OUTCOME_CREATED:
                 _finish(referral, CpimsReferral.Status.SENT, primero_id=outcome.primero_id)
                 _audit_send(referral, "cpims.sent", status=outcome.status, fields=fields)
