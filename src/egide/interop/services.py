@@ -445,6 +445,10 @@ LOGIN_CAP = _(
     "Égide already logged in to CPIMS+ %(n)s times in the last minute (CPIMS+ locks the account "
     "after 6): waiting before the next login."
 )
+NO_TOKEN = _(
+    "CPIMS+ accepted the login but sent no session token (Authorization header): check the "
+    "CPIMS+ address."
+)
 GAVE_UP = _("Not sent after %(n)s attempts. Last answer: %(last)s Try again later.")
 
 
@@ -510,6 +514,8 @@ def _login(connection: CpimsConnection) -> str:
         )
     if answer.status == 403:
         raise _Permanent(str(FORBIDDEN), 403)
+    if answer.status == 200:
+        raise _Permanent(str(NO_TOKEN), 200)
     raise _Retry(str(SERVER_ERROR) % {"status": answer.status}, answer.status)
 
 

@@ -153,6 +153,13 @@ def test_expired_token_triggers_one_relogin(
     assert second.status == CpimsReferral.Status.SENT, second.error
     assert len(primero.state.logins) == 2  # exactly one new login
     assert len(primero.state.cases) == 2
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token FROM interop_cpimsconnection")
+        (raw_token,) = cursor.fetchone()
+    assert raw_token and raw_token not in primero.state.tokens  # kept encrypted
+    assert CpimsConnection.objects.get().token in primero.state.tokens
 
 
 def test_refused_consent_blocks_the_send(
