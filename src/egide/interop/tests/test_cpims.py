@@ -300,3 +300,28 @@ def test_refer_page_for_the_case_team_only(
     assert login_verified(Client(), persona(roles.CASE_WORKER)).get(url).status_code == 200
     stranger = make_user("kankan_worker", roles.CASE_WORKER, other_org, ["GN-K"])
     assert login_verified(Client(), stranger).get(url).status_code == 404
+
+
+def test_sending_again_after_a_failure_keeps_egides_id(
+    primero: FakePrimero, connected: CpimsConnection, persona: Callable[[str], User]
+) -> None:
+    worker = persona(roles.CASE_WORKER)
+    case = child_case(persona)
+    primero.state.lose_next_answer = True  # created, but Égide never hears it…
+    primero.state.answer_next = []
+    referral = services.cpims_refer(actor=worker, case=case, fields=["first_name"])
+    with pytest.raises(CaseError):  # already queued: not twice
+        services.cpims_refer(actor=worker, case=case, fields=["first_name"])
+    with pytest.raises(services.CpimsFailed):
+        # …and every later attempt finds CPIMS+ down.
+        from django.test import override_settings
+
+        with override_settings(EGIDE_CPIMS_ATTEMPTS=1):
+            services.cpims_send(referral_id=referral.pk, sleep=lambda s: None)
+    referral.refresh_from_db()
+    assert referral.status == CpimsReferral.Status.FAILED
+    first_id = referral.record_id
+    again = refer_and_run(worker, case, ["first_name", "last_name"])
+    assert again.pk == referral.pk and again.record_id == first_id
+    assert again.status == CpimsReferral.Status.ALREADY_THERE
+    assert len(primero.state.cases) == 1
