@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -180,15 +179,12 @@ def places() -> dict[str, sms_parsing.Place]:
 
 
 def _rate_exceeded(sender_index: str) -> bool:
+    """The number already sent EGIDE_SMS_RATE_PER_NUMBER alerts in the sliding window. Counted
+    in the database (indexed blind index of the number), so every web process sees the same."""
     allowed, window = parse_rate(settings.EGIDE_SMS_RATE_PER_NUMBER)
-    key = f"egide:sms:{sender_index}:{int(time.time() // window)}"
-    cache.add(key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 1)
-        count = 1
-    return count > allowed
+    since = timezone.now() - timedelta(seconds=window)
+    recent = SmsDelivery.objects.filter(sender_index=sender_index, received_at__gte=since)
+    return recent.count() >= allowed
 
 
 def _existing(channel: SmsChannel, message_id: str) -> Received | None:

@@ -6,16 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from egide.accounts import roles
 from egide.accounts.models import User
 from egide.core.models import Region
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    cache.clear()  # the per-number rate counters
 
 
 @pytest.fixture
