@@ -27,6 +27,7 @@ extra=(
   '*/interop/webhooks.py'
   '*/interop/primero.py'
   '*/interop/jobs.py'
+  '*/interop/services/*.py'
 )
 paths=()
 for p in "${extra[@]}"; do paths+=(-o -path "$p"); done

@@ -259,7 +259,7 @@ def test_simultaneous_duplicate_returns_the_first_alert(
 ) -> None:
     """Two deliveries of one message at the same moment: the unique constraint refuses the
     second insert, which then answers with the first alert."""
-    from egide.interop import services
+    from egide.interop.services import sms as services
 
     channel, secret = channel_of("africastalking")
     first = post_at(channel, secret, urlencode(at_form()))
