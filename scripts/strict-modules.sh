@@ -24,6 +24,12 @@ extra=(
   '*/jobs/backup.py'
   '*/jobs/kinds.py'
   '*/settings/caches.py'
+  '*/interop/sms_parsing.py'
+  '*/interop/cpims_rules.py'
+  '*/interop/webhooks.py'
+  '*/interop/primero.py'
+  '*/interop/jobs.py'
+  '*/interop/services/*.py'
 )
 paths=()
 for p in "${extra[@]}"; do paths+=(-o -path "$p"); done

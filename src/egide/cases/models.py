@@ -316,6 +316,7 @@ class Consent(models.Model):
         LAW_ENFORCEMENT = "law_enforcement", _("Referral to law enforcement")
         STATISTICS = "statistics", _("Inclusion in anonymised statistics")
         CROSS_BORDER = "cross_border", _("Referral to an organisation in another country")
+        CPIMS = "cpims", _("Referral to the national child protection system (CPIMS+)")
 
     class Decision(models.TextChoices):
         GRANTED = "granted", _("Granted")

@@ -644,6 +644,9 @@ def case_purge(*, case: Case) -> None:
     for alert in case.alerts.all():
         alert.person_description, alert.what_was_seen = "", ""
         alert.save(update_fields=["person_description", "what_was_seen"])
+    from egide.interop.services import sms_deliveries_purge
+
+    sms_deliveries_purge(case=case)  # the SMS its alerts came from: number and text
     from egide.referrals.models import Referral
 
     Referral.objects.filter(case=case).update(

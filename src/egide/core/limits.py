@@ -57,6 +57,11 @@ TEXT_LIMITS: dict[str, int] = {
     "referrals.Referral.answer_reason": 1000,
     # Accounts.
     "accounts.User.phone": PHONE_MAX,
+    # Interoperability: an SMS (ten segments at most) and its sender; CPIMS+ credentials.
+    "interop.SmsDelivery.sender": PHONE_MAX,
+    "interop.SmsDelivery.text": 1600,
+    "interop.CpimsConnection.username": NAME_MAX,
+    "interop.CpimsConnection.password": 200,
 }
 
 DATE_OUT_OF_RANGE = _("Give a date between %(min)s and %(max)s.")

@@ -13,6 +13,7 @@ from egide.accounts import roles
 from egide.accounts.permissions import can_use_admin, has_role
 from egide.audit.permissions import can_view_audit_trail
 from egide.cases.permissions import can_open_cases, can_raise_alert
+from egide.interop.permissions import can_view_sms_channels
 from egide.outreach.permissions import (
     can_manage_ambassadors,
     can_read_own_reach,
@@ -139,6 +140,13 @@ MODULES: list[Module] = [
         _("Guided interview that tells trafficking apart from smuggling and GBV."),
         "screening:list",
         can_screen,
+    ),
+    Module(
+        "interop",
+        _("SMS alerts and CPIMS+"),
+        _("SMS channels of basic phones and their messages; the CPIMS+ connection."),
+        "interop:sms_channels",
+        can_view_sms_channels,
     ),
     Module(
         "audit",

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "egide.policy",
     "egide.api",
     "egide.jobs",
+    "egide.interop",
 ]
 
 MIDDLEWARE = [
@@ -294,6 +295,14 @@ EGIDE_REFERRAL_DEADLINE_HOURS = {
 }
 # Years identifying data of a closed case are kept before `egide retention purge` erases them.
 EGIDE_RETENTION_YEARS = env.int("EGIDE_RETENTION_YEARS", default=5)
+
+# Interoperability. SMS alerts: at most this many messages per sender's number (then 429).
+EGIDE_SMS_RATE_PER_NUMBER = env.str("EGIDE_SMS_RATE_PER_NUMBER", default="10/hour")
+# CPIMS+ (Primero v2): seconds before a request is given up; attempts of one sending job and
+# the first back-off delay (doubled after each failed attempt).
+EGIDE_CPIMS_TIMEOUT = env.float("EGIDE_CPIMS_TIMEOUT", default=20.0)
+EGIDE_CPIMS_ATTEMPTS = env.int("EGIDE_CPIMS_ATTEMPTS", default=4)
+EGIDE_CPIMS_BACKOFF_SECONDS = env.float("EGIDE_CPIMS_BACKOFF_SECONDS", default=5.0)
 # Certificates: minimum share of days attended and post-test score (percent) to pass.
 EGIDE_CERTIFICATE_ATTENDANCE = env.float("EGIDE_CERTIFICATE_ATTENDANCE", default=0.8)
 EGIDE_CERTIFICATE_PASS_PERCENT = env.float("EGIDE_CERTIFICATE_PASS_PERCENT", default=70.0)

@@ -1,0 +1,58 @@
+"""Writes of the interoperability app: SMS channels and their messages (``sms``), the CPIMS+
+connection and child referrals (``cpims``). Import from here."""
+
+from egide.interop.services.cpims import (
+    ADULT_CASE,
+    ALREADY_THERE,
+    IN_PROGRESS,
+    NO_CPIMS_CONSENT,
+    NO_FIELDS,
+    NOT_CONFIGURED,
+    CpimsFailed,
+    cpims_connection_save,
+    cpims_problem,
+    cpims_refer,
+    cpims_send,
+)
+from egide.interop.services.sms import (
+    RATE_LIMITED,
+    Inbound,
+    Received,
+    SmsRefused,
+    new_secret,
+    places,
+    sms_channel_authenticate,
+    sms_channel_create,
+    sms_channel_rotate_secret,
+    sms_channel_update,
+    sms_deliveries_purge,
+    sms_deliveries_viewed,
+    sms_receive,
+)
+
+__all__ = [
+    "ADULT_CASE",
+    "ALREADY_THERE",
+    "IN_PROGRESS",
+    "NOT_CONFIGURED",
+    "NO_CPIMS_CONSENT",
+    "NO_FIELDS",
+    "RATE_LIMITED",
+    "CpimsFailed",
+    "Inbound",
+    "Received",
+    "SmsRefused",
+    "cpims_connection_save",
+    "cpims_problem",
+    "cpims_refer",
+    "cpims_send",
+    "new_secret",
+    "places",
+    "sms_channel_authenticate",
+    "sms_channel_create",
+    "sms_channel_rotate_secret",
+    "sms_channel_update",
+    "sms_deliveries_purge",
+    "sms_deliveries_viewed",
+    "sms_receive",
+]
