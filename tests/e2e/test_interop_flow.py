@@ -67,7 +67,7 @@ def test_sms_alert_to_cpims_referral(
 
     # 2. The supervisor sees the message and its alert.
     page = _phone(browser, base, "kadiatou.sow")
-    nav(page, "Alertes SMS et CPIMS+")
+    nav(page, "Signalements par SMS et CPIMS+")
     page.get_by_text("fillette vendue au marché").wait_for()
     page.get_by_role("link", name=ref).click()
     page.get_by_text("Reçu par SMS").first.wait_for()
