@@ -84,13 +84,25 @@ def _count(data: dict[str, Any], name: str) -> int:
     return value
 
 
+# Reference lists read once per import run (reset_caches), not once per submission.
+_REGIONS: dict[str, Any] = {}
+_PREFECTURES: dict[str, Any] = {}
+
+
+def reset_caches() -> None:
+    _REGIONS.clear()
+    _PREFECTURES.clear()
+
+
 def _region(data: dict[str, Any], name: str = "region", *, required: bool = True) -> Any:
     from egide.core.models import Region
 
     code = _text(data, name, required=required)
     if not code:
         return None
-    region = Region.objects.filter(code=code).first()
+    if code not in _REGIONS:
+        _REGIONS[code] = Region.objects.filter(code=code).first()
+    region = _REGIONS[code]
     if region is None:
         raise MappingError(_("The region code “%(code)s” does not exist.") % {"code": code})
     return region
@@ -102,7 +114,9 @@ def _prefecture(data: dict[str, Any], region: Any) -> Any:
     code = _text(data, "prefecture")
     if not code:
         return None
-    prefecture = Prefecture.objects.filter(code=code).first()
+    if code not in _PREFECTURES:
+        _PREFECTURES[code] = Prefecture.objects.filter(code=code).first()
+    prefecture = _PREFECTURES[code]
     if prefecture is None:
         raise MappingError(_("The prefecture code “%(code)s” does not exist.") % {"code": code})
     if region is not None and prefecture.region_id != region.pk:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import base64
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -168,13 +169,19 @@ def _find(source: Source, submission: Submission) -> SubmissionRecord | None:
 
 def _outcome(
     run: ImportRun | None, record: SubmissionRecord | None, reference: str, form_id: str,
-    outcome: str, reason: str = "",
+    outcome: str, reason: str = "", buffer: list[SubmissionOutcome] | None = None,
 ) -> str:
+    """Report what became of one submission. Report rows are written by page (*buffer*) after
+    the submissions' own transactions: they describe Égide's data, they are not part of it."""
     if run is not None:
-        SubmissionOutcome.objects.create(
+        row = SubmissionOutcome(
             run=run, record=record, reference=reference[:200], form_id=form_id[:64],
             outcome=outcome, reason=reason,
         )
+        if buffer is None:
+            row.save()
+        else:
+            buffer.append(row)
     return outcome
 
 
@@ -204,21 +211,43 @@ def _evaluate(
 
 
 def submission_apply(
-    *, run: ImportRun | None, source: Source, submission: Submission
+    *,
+    run: ImportRun | None,
+    source: Source,
+    submission: Submission,
+    known: dict[str, SubmissionRecord] | None = None,
+    buffer: list[SubmissionOutcome] | None = None,
 ) -> str:
-    """Apply one submission in its own transaction; returns its outcome."""
+    """Apply one submission in its own transaction; returns its outcome. *known* holds the
+    records already read for this page (by logical id): an unchanged version costs no write."""
     reference = submission.logical_id
+    if known is not None and not submission.deprecated_id:
+        seen = known.get(submission.logical_id)
+        if seen is None and submission.review_state == "rejected":
+            reason = _("Rejected by a reviewer on the field server: not imported.")
+            return _outcome(run, None, reference, submission.form_id, Outcome.SKIPPED, reason, buffer)
+        if (
+            seen is not None
+            and seen.instance_id == submission.instance_id
+            and submission.review_state != "rejected"
+            and seen.status not in (Outcome.HELD, Outcome.REJECTED)
+        ):
+            return _outcome(run, seen, reference, submission.form_id, Outcome.UNCHANGED, "", buffer)
     with transaction.atomic():
-        record = _find(source, submission)
+        record = None if known is not None and submission.logical_id not in known and not (
+            submission.deprecated_id
+        ) else _find(source, submission)
         if submission.review_state == "rejected":
             reason = _("Rejected by a reviewer on the field server: not imported.")
-            return _outcome(run, record, reference, submission.form_id, Outcome.SKIPPED, reason)
+            return _outcome(
+                run, record, reference, submission.form_id, Outcome.SKIPPED, reason, buffer
+            )
         same_version = record is not None and record.instance_id == submission.instance_id
         if same_version and record is not None and record.status not in (
             Outcome.HELD,
             Outcome.REJECTED,
         ):
-            return _outcome(run, record, reference, submission.form_id, Outcome.UNCHANGED)
+            return _outcome(run, record, reference, submission.form_id, Outcome.UNCHANGED, "", buffer)
         user = submitter_user(source, submission)
         if record is None:
             record = SubmissionRecord(
@@ -245,7 +274,9 @@ def submission_apply(
         record.save()
         if record.status in (Outcome.CREATED, Outcome.UPDATED) and source.fetcher is not None:
             _attachments(source.fetcher, record, submission)
-        return _outcome(run, record, reference, submission.form_id, record.status, record.reason)
+    return _outcome(
+        run, record, reference, submission.form_id, record.status, record.reason, buffer
+    )
 
 
 def _attachments(server: FieldServer, record: SubmissionRecord, submission: Submission) -> None:
@@ -290,20 +321,86 @@ def apply_all(
     counts: Counter[str],
     progress: ProgressFn | None = None,
 ) -> str:
-    """Apply every submission; returns the newest change time handled (for the watermark)."""
+    """Apply every submission, by chunks of CHUNK (memory stays bounded whatever the number);
+    returns the newest change time handled (for the watermark)."""
     newest = None
-    for done, item in enumerate(submissions, start=1):
-        if isinstance(item, RecordError):
-            counts[Outcome.REJECTED] += 1
-            _outcome(run, None, str(item)[:200], "", Outcome.REJECTED, str(item))
-            continue
-        counts[submission_apply(run=run, source=source, submission=item)] += 1
-        stamp = item.changed_at
-        if stamp is not None and (newest is None or stamp > newest):
-            newest = stamp
-        if progress is not None and done % 200 == 0:
-            progress(sum(counts.values()), None, _("%(n)s submission(s) handled") % {"n": done})
+    done = 0
+    chunk: list[Submission | RecordError] = []
+    for item in submissions:
+        chunk.append(item)
+        if len(chunk) >= CHUNK:
+            newest = _later_time(newest, _apply_chunk(run, source, chunk, counts))
+            done += len(chunk)
+            chunk = []
+            if progress is not None:
+                progress(done, None, _("%(n)s submission(s) handled") % {"n": done})
+    if chunk:
+        newest = _later_time(newest, _apply_chunk(run, source, chunk, counts))
     return format_time(newest) if newest is not None else ""
+
+
+CHUNK = 500
+
+
+def _later_time(a: Any, b: Any) -> Any:
+    return b if a is None or (b is not None and b > a) else a
+
+
+def _apply_chunk(
+    run: ImportRun | None,
+    source: Source,
+    chunk: list[Submission | RecordError],
+    counts: Counter[str],
+) -> Any:
+    ids_by_form: dict[str, list[str]] = {}
+    for item in chunk:
+        if isinstance(item, Submission):
+            ids_by_form.setdefault(item.form_id, []).append(item.logical_id)
+    known: dict[str, dict[str, SubmissionRecord]] = {}
+    for form_id, ids in ids_by_form.items():
+        known[form_id] = {
+            record.logical_id: record
+            for record in SubmissionRecord.objects.filter(
+                server=source.server, project=source.project, form_id=form_id, logical_id__in=ids
+            ).only("pk", "logical_id", "instance_id", "status")
+        }
+    buffer: list[SubmissionOutcome] = []
+    newest = None
+    try:
+        for item in chunk:
+            if isinstance(item, RecordError):
+                counts[Outcome.REJECTED] += 1
+                _outcome(run, None, str(item)[:200], "", Outcome.REJECTED, str(item), buffer)
+                continue
+            outcome = submission_apply(
+                run=run, source=source, submission=item, known=known[item.form_id], buffer=buffer
+            )
+            counts[outcome] += 1
+            newest = _later_time(newest, item.changed_at)
+    finally:
+        SubmissionOutcome.objects.bulk_create(buffer, batch_size=500)
+    return newest
+
+
+@contextmanager
+def _asynchronous_commits() -> Iterator[None]:
+    """A pull commits each submission asynchronously on PostgreSQL (``synchronous_commit``
+    off for this session): a crash may lose the last fraction of a second of commits, never
+    part of one. The watermark is committed after the submissions it covers, and the WAL keeps
+    commit order, so whatever a crash loses lies after the saved watermark: the next pull
+    applies it again (and applying again changes nothing)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO DEFAULT")
 
 
 def _later(a: str, b: str) -> str:
@@ -322,28 +419,41 @@ def pull(*, connection: Connection, actor: Any, progress: ProgressFn | None = No
     server = source.fetcher
     assert server is not None
     counts: Counter[str] = Counter()
+    mapping.reset_caches()
     try:
-        for form_id in server.forms():
-            mark, _created = Watermark.objects.get_or_create(connection=connection, form_id=form_id)
-            newest = apply_all(
-                run=run,
-                source=source,
-                submissions=server.submissions(form_id, mark.changed_after),
-                counts=counts,
-                progress=progress,
-            )
-            deleted = ""
-            for item in server.deletions(form_id, mark.deleted_after):
-                counts[deletion_apply(run=run, source=source, submission=item)] += 1
-                if item.deleted_at is not None:
-                    deleted = _later(deleted, format_time(item.deleted_at))
-            mark.changed_after = _later(mark.changed_after, newest)
-            mark.deleted_after = _later(mark.deleted_after, deleted)
-            mark.save()
+        with _asynchronous_commits():
+            _pull_forms(run, source, server, connection, counts, progress)
     except ServerError as exc:
         run_finish(run=run, counts=counts, error=str(exc))
         raise ImportFailed(str(exc)) from exc
     return run_finish(run=run, counts=counts)
+
+
+def _pull_forms(
+    run: ImportRun,
+    source: Source,
+    server: FieldServer,
+    connection: Connection,
+    counts: Counter[str],
+    progress: ProgressFn | None,
+) -> None:
+    for form_id in server.forms():
+        mark, _created = Watermark.objects.get_or_create(connection=connection, form_id=form_id)
+        newest = apply_all(
+            run=run,
+            source=source,
+            submissions=server.submissions(form_id, mark.changed_after),
+            counts=counts,
+            progress=progress,
+        )
+        deleted = ""
+        for item in server.deletions(form_id, mark.deleted_after):
+            counts[deletion_apply(run=run, source=source, submission=item)] += 1
+            if item.deleted_at is not None:
+                deleted = _later(deleted, format_time(item.deleted_at))
+        mark.changed_after = _later(mark.changed_after, newest)
+        mark.deleted_after = _later(mark.deleted_after, deleted)
+        mark.save()
 
 
 def import_submissions(
@@ -360,6 +470,7 @@ def import_submissions(
         else Source(FILE_SERVER, "")
     )
     counts: Counter[str] = Counter()
+    mapping.reset_caches()
     apply_all(run=run, source=source, submissions=submissions, counts=counts)
     return run_finish(run=run, counts=counts)
 
