@@ -10,8 +10,9 @@ a pull that finds every submission unchanged, and the peak memory of the importi
 Use a dedicated database: the script migrates it and fills it.
 
     createdb -h 127.0.0.1 -U postgres egide_bench_field
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/egide_bench_field \\
-      DJANGO_SETTINGS_MODULE=egide.settings.dev .venv/bin/python benchmarks/bench_field_import.py 20000
+    DEBUG=false DATABASE_URL=postgres://postgres@127.0.0.1:5432/egide_bench_field \\
+      DJANGO_SETTINGS_MODULE=egide.settings.dev PYTHONPATH=src:. \\
+      .venv/bin/python benchmarks/bench_field_import.py 20000
 
 Target (issue #14): at least 2,000 submissions/s, memory bounded (pages are streamed).
 """
@@ -29,11 +30,11 @@ TARGET = 2000
 
 
 def _rows(n: int) -> list[dict[str, Any]]:
-    from datetime import date, timedelta
+    from datetime import UTC, datetime, timedelta
 
     from egide.fielddata.tests.fakes import central_row
 
-    seen = (date.today() - timedelta(days=1)).isoformat()
+    seen = (datetime.now(tz=UTC).date() - timedelta(days=1)).isoformat()
     rows = []
     for i in range(n):
         answers = {
@@ -49,7 +50,9 @@ def _rows(n: int) -> list[dict[str, Any]]:
             "what_was_seen": "observation de banc d'essai (fictive)",
             "photo": None,
         }
-        stamp = f"2026-11-24T{(i // 3600) % 24:02d}:{(i // 60) % 60:02d}:{i % 60:02d}.{i % 1000:03d}Z"
+        stamp = (
+            f"2026-11-24T{(i // 3600) % 24:02d}:{(i // 60) % 60:02d}:{i % 60:02d}.{i % 1000:03d}Z"
+        )
         rows.append(
             central_row(
                 logical_id=f"uuid:00000000-0000-4000-8000-{i:012d}", data=answers, submitted=stamp
@@ -119,19 +122,22 @@ def main() -> None:
         },
     )
     connection.watermarks.all().delete()
-    FieldAccount.objects.get_or_create(connection=connection, remote_id="5", defaults={"user": user})
+    FieldAccount.objects.get_or_create(
+        connection=connection, remote_id="5", defaults={"user": user}
+    )
     alerts_before = Alert.objects.count()
     try:
         start = time.perf_counter()
         run = pull(connection=connection, actor=None)
         first = time.perf_counter() - start
-        assert run.counts["created"] == n, run.counts
-        assert Alert.objects.count() - alerts_before == n
+        if run.counts["created"] != n or Alert.objects.count() - alerts_before != n:
+            raise SystemExit(f"unexpected outcome: {run.counts}")
         connection.watermarks.all().delete()  # pull everything again: all unchanged
         start = time.perf_counter()
         again = pull(connection=connection, actor=None)
         second = time.perf_counter() - start
-        assert again.counts["unchanged"] == n, again.counts
+        if again.counts["unchanged"] != n:
+            raise SystemExit(f"unexpected outcome: {again.counts}")
     finally:
         server.terminate()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

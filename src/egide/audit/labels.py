@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS: dict[str, Promise] = {
     "alert.updated_from_field": _("Alert updated from an edited field submission"),
-    "screening.assessment_updated_from_field": _("Screening updated from an edited field submission"),
+    "screening.assessment_updated_from_field": _(
+        "Screening updated from an edited field submission"
+    ),
     "outreach.dialogue_updated_from_field": _("Dialogue updated from an edited field submission"),
     "fielddata.pulled": _("Field data pulled from a server"),
     "fielddata.imported": _("Field data export imported"),

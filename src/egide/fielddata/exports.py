@@ -94,7 +94,9 @@ def _csv(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[list[str], 
     try:
         text = archive.read(member).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ExportError(_("The CSV %(file)s is not UTF-8 text.") % {"file": member.filename}) from exc
+        raise ExportError(
+            _("The CSV %(file)s is not UTF-8 text.") % {"file": member.filename}
+        ) from exc
     lines = list(csv.reader(io.StringIO(text)))
     if not lines:
         raise ExportError(_("The CSV %(file)s is empty.") % {"file": member.filename})
@@ -143,7 +145,9 @@ def _kobo_xlsx(stream: IO[bytes]) -> Iterator[Submission | RecordError]:
         raise ExportError(_("The file is not a readable XLSX workbook.")) from exc
     sheets = []
     for sheet in book.worksheets:
-        rows = [["" if c is None else str(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+        rows = [
+            ["" if c is None else str(c) for c in row] for row in sheet.iter_rows(values_only=True)
+        ]
         sheets.append((sheet.title, rows))
     if not sheets or not sheets[0][1]:
         raise ExportError(_("The workbook is empty."))

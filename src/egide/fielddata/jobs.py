@@ -37,9 +37,7 @@ def pull_one(job: Job, progress: Progress) -> Output:
     connection = Connection.objects.filter(pk=job.params.get("connection")).first()
     if connection is None:
         raise JobError(_("The field server connection no longer exists."))
-    if job.started_by is not None and not connections_for(job.started_by).filter(
-        pk=connection.pk
-    ):
+    if job.started_by is not None and not connections_for(job.started_by).filter(pk=connection.pk):
         raise JobError(_("You may no longer pull from this field server."))
     progress(0, None, _("Pulling from %(name)s") % {"name": connection.name})
     try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -40,7 +40,9 @@ class Target:
     changed: bool = True
 
 
-def _text(data: dict[str, Any], name: str, *, required: bool = False, limit: int | None = None) -> str:
+def _text(
+    data: dict[str, Any], name: str, *, required: bool = False, limit: int | None = None
+) -> str:
     value = data.get(name)
     text = "" if value is None else str(value).strip()
     if required and not text:
@@ -60,7 +62,8 @@ def _date(data: dict[str, Any], name: str) -> date:
         check_date(value)
     except (ValueError, ValidationError) as exc:
         raise MappingError(
-            _("The date “%(field)s” (%(value)s) is not a valid date.") % {"field": name, "value": raw}
+            _("The date “%(field)s” (%(value)s) is not a valid date.")
+            % {"field": name, "value": raw}
         ) from exc
     if value > timezone.localdate():
         raise MappingError(
@@ -77,7 +80,8 @@ def _count(data: dict[str, Any], name: str) -> int:
         value = int(str(raw))
     except ValueError as exc:
         raise MappingError(
-            _("The count “%(field)s” (%(value)s) is not a whole number.") % {"field": name, "value": raw}
+            _("The count “%(field)s” (%(value)s) is not a whole number.")
+            % {"field": name, "value": raw}
         ) from exc
     if value < 0:
         raise MappingError(_("Counts cannot be negative (%(field)s).") % {"field": name})
@@ -127,7 +131,9 @@ def _prefecture(data: dict[str, Any], region: Any) -> Any:
     return prefecture
 
 
-def _choice(data: dict[str, Any], name: str, allowed: list[str] | tuple[str, ...], *, required: bool = True) -> str:
+def _choice(
+    data: dict[str, Any], name: str, allowed: list[str] | tuple[str, ...], *, required: bool = True
+) -> str:
     value = _text(data, name, required=required)
     if value and value not in allowed:
         raise MappingError(
@@ -167,7 +173,9 @@ def _alert_fields(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def alert_apply(user: Any, data: dict[str, Any], version: FormVersion, target_id: int | None) -> Target:
+def alert_apply(
+    user: Any, data: dict[str, Any], version: FormVersion, target_id: int | None
+) -> Target:
     from egide.cases.models import Alert
     from egide.cases.services import alert_raise
 
@@ -191,7 +199,7 @@ def alert_apply(user: Any, data: dict[str, Any], version: FormVersion, target_id
         setattr(alert, name, fields[name])
     if "urgency" in changed:
         hours = settings.EGIDE_ALERT_DEADLINE_HOURS[alert.urgency]
-        alert.due_at = alert.created_at + timezone.timedelta(hours=hours)
+        alert.due_at = alert.created_at + timedelta(hours=hours)
     alert.save()
     audit_record(
         actor=user,
@@ -259,7 +267,8 @@ def _screening_input(data: dict[str, Any], version: FormVersion) -> Any:
         return parse_input(screening_document(data), load_catalogue(version.catalogue))
     except InputError as exc:
         raise MappingError(
-            _("Screening answer %(field)s: %(message)s") % {"field": exc.field, "message": exc.message}
+            _("Screening answer %(field)s: %(message)s")
+            % {"field": exc.field, "message": exc.message}
         ) from exc
 
 
@@ -435,7 +444,9 @@ def apply(
     """Create or update the Égide record of one submission, all or nothing (a savepoint)."""
     function = APPLY.get(form_id)
     if function is None:
-        raise MappingError(_("The form “%(form)s” is not one of Égide's forms.") % {"form": form_id})
+        raise MappingError(
+            _("The form “%(form)s” is not one of Égide's forms.") % {"form": form_id}
+        )
     with transaction.atomic():
         return function(user, leaves(data), version, target_id)
 

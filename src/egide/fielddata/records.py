@@ -200,9 +200,7 @@ def from_central_csv(
             yield RecordError(f"line {number}: the KEY is empty")
             continue
         data: dict[str, Any] = {
-            _csv_path(k): (v if v != "" else None)
-            for k, v in line.items()
-            if k not in CSV_SYSTEM
+            _csv_path(k): (v if v != "" else None) for k, v in line.items() if k not in CSV_SYSTEM
         }
         data["meta/instanceID"] = line.get("meta-instanceID") or key
         data.update(children.get(key, {}))
@@ -241,7 +239,9 @@ def _uuid(value: str) -> str:
 def _kobo_value(value: Any) -> Any:
     if isinstance(value, list):
         return [
-            {k.rsplit("/", 1)[-1]: v for k, v in row.items()} for row in value if isinstance(row, dict)
+            {k.rsplit("/", 1)[-1]: v for k, v in row.items()}
+            for row in value
+            if isinstance(row, dict)
         ]
     return value
 
@@ -284,6 +284,8 @@ def from_kobo(form_id: str, record: Mapping[str, Any]) -> Submission:
         deprecated_id=deprecated,
         extra={
             "kobo_id": record.get("_id"),
-            "kobo_attachments": [a for a in record.get("_attachments") or [] if isinstance(a, Mapping)],
+            "kobo_attachments": [
+                a for a in record.get("_attachments") or [] if isinstance(a, Mapping)
+            ],
         },
     )

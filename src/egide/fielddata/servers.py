@@ -134,7 +134,7 @@ class FieldServer(ABC):
         except urllib.error.HTTPError as exc:
             data = exc.read(64 * 1024) if exc.fp is not None else b""
             status, answer_headers = exc.code, dict(exc.headers or {})
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             raise ServerError(
                 f"The server {host} did not answer within {self.config.timeout:g} seconds."
             ) from exc
@@ -281,9 +281,7 @@ class OdkCentral(FieldServer):
         if listing.status != 200:
             return None
         present = {
-            str(a.get("name")): bool(a.get("exists"))
-            for a in listing.json()
-            if isinstance(a, dict)
+            str(a.get("name")): bool(a.get("exists")) for a in listing.json() if isinstance(a, dict)
         }
         if not present.get(name):
             return None
@@ -317,8 +315,9 @@ class OdkCentral(FieldServer):
         path = self._form_path(form_id)
         draft = self.call("POST", f"{path}/draft", body=xml, content_type="application/xml")
         if draft.status != 200:
-            raise ServerError(f"ODK Central refused the new version of {form_id}: "
-                              f"{_message(draft.body)}")
+            raise ServerError(
+                f"ODK Central refused the new version of {form_id}: {_message(draft.body)}"
+            )
         done = self.call("POST", f"{path}/draft/publish")
         if done.status != 200:
             raise ServerError(f"ODK Central did not publish {form_id}: {_message(done.body)}")
@@ -383,7 +382,9 @@ class KoboToolbox(FieldServer):
                 try:
                     yield from_kobo(form_id, record)
                 except RecordError as exc:
-                    raise ServerError(f"KoboToolbox sent a record Égide cannot read: {exc}") from exc
+                    raise ServerError(
+                        f"KoboToolbox sent a record Égide cannot read: {exc}"
+                    ) from exc
             link = page.get("next")
             path = str(link) if link else None
 

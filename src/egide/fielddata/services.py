@@ -24,8 +24,8 @@ from egide.fielddata.models import (
     FieldAttachment,
     ImportRun,
     Outcome,
-    SubmissionRecord,
     SubmissionOutcome,
+    SubmissionRecord,
     Watermark,
 )
 from egide.fielddata.records import RecordError, Submission, format_time, parse_version
@@ -108,7 +108,11 @@ def run_finish(*, run: ImportRun, counts: Counter[str], error: str = "") -> Impo
 
 def submitter_user(source: Source, submission: Submission) -> Any:
     """The Égide user of the field account, else of the device; None when unknown."""
-    connection_id = source.connection.pk if source.connection is not None else None
+    by_connection: dict[str, Any] = (
+        {"connection": source.connection}
+        if source.connection is not None
+        else {"connection__isnull": True}
+    )
     for kind, remote in (
         (FieldAccount.Kind.ACCOUNT, submission.submitter_id),
         (FieldAccount.Kind.DEVICE, submission.device_id),
@@ -118,7 +122,7 @@ def submitter_user(source: Source, submission: Submission) -> Any:
         key = (kind.value, remote)
         if key not in source.accounts:
             account = (
-                FieldAccount.objects.filter(connection_id=connection_id, kind=kind, remote_id=remote)
+                FieldAccount.objects.filter(kind=kind, remote_id=remote, **by_connection)
                 .select_related("user")
                 .first()
             )
@@ -168,15 +172,24 @@ def _find(source: Source, submission: Submission) -> SubmissionRecord | None:
 
 
 def _outcome(
-    run: ImportRun | None, record: SubmissionRecord | None, reference: str, form_id: str,
-    outcome: str, reason: str = "", buffer: list[SubmissionOutcome] | None = None,
+    run: ImportRun | None,
+    record: SubmissionRecord | None,
+    reference: str,
+    form_id: str,
+    outcome: str,
+    reason: str = "",
+    buffer: list[SubmissionOutcome] | None = None,
 ) -> str:
     """Report what became of one submission. Report rows are written by page (*buffer*) after
     the submissions' own transactions: they describe Égide's data, they are not part of it."""
     if run is not None:
         row = SubmissionOutcome(
-            run=run, record=record, reference=reference[:200], form_id=form_id[:64],
-            outcome=outcome, reason=reason,
+            run=run,
+            record=record,
+            reference=reference[:200],
+            form_id=form_id[:64],
+            outcome=outcome,
+            reason=reason,
         )
         if buffer is None:
             row.save()
@@ -225,7 +238,9 @@ def submission_apply(
         seen = known.get(submission.logical_id)
         if seen is None and submission.review_state == "rejected":
             reason = _("Rejected by a reviewer on the field server: not imported.")
-            return _outcome(run, None, reference, submission.form_id, Outcome.SKIPPED, reason, buffer)
+            return _outcome(
+                run, None, reference, submission.form_id, Outcome.SKIPPED, reason, buffer
+            )
         if (
             seen is not None
             and seen.instance_id == submission.instance_id
@@ -234,20 +249,31 @@ def submission_apply(
         ):
             return _outcome(run, seen, reference, submission.form_id, Outcome.UNCHANGED, "", buffer)
     with transaction.atomic():
-        record = None if known is not None and submission.logical_id not in known and not (
-            submission.deprecated_id
-        ) else _find(source, submission)
+        record = (
+            None
+            if known is not None
+            and submission.logical_id not in known
+            and not (submission.deprecated_id)
+            else _find(source, submission)
+        )
         if submission.review_state == "rejected":
             reason = _("Rejected by a reviewer on the field server: not imported.")
             return _outcome(
                 run, record, reference, submission.form_id, Outcome.SKIPPED, reason, buffer
             )
         same_version = record is not None and record.instance_id == submission.instance_id
-        if same_version and record is not None and record.status not in (
-            Outcome.HELD,
-            Outcome.REJECTED,
+        if (
+            same_version
+            and record is not None
+            and record.status
+            not in (
+                Outcome.HELD,
+                Outcome.REJECTED,
+            )
         ):
-            return _outcome(run, record, reference, submission.form_id, Outcome.UNCHANGED, "", buffer)
+            return _outcome(
+                run, record, reference, submission.form_id, Outcome.UNCHANGED, "", buffer
+            )
         user = submitter_user(source, submission)
         if record is None:
             record = SubmissionRecord(
@@ -310,7 +336,9 @@ def deletion_apply(*, run: ImportRun | None, source: Source, submission: Submiss
             "Deleted on the field server. What Égide made of it is kept: close or correct it "
             "in Égide if needed."
         )
-        return _outcome(run, record, submission.logical_id, submission.form_id, Outcome.DELETED, reason)
+        return _outcome(
+            run, record, submission.logical_id, submission.form_id, Outcome.DELETED, reason
+        )
 
 
 def apply_all(
@@ -407,17 +435,15 @@ def _later(a: str, b: str) -> str:
     return max(a, b) if a and b else (a or b)
 
 
-def pull(*, connection: Connection, actor: Any, progress: ProgressFn | None = None,
-         page_size: int = 1000) -> ImportRun:
+def pull(
+    *, connection: Connection, actor: Any, progress: ProgressFn | None = None, page_size: int = 1000
+) -> ImportRun:
     """Pull every form of *connection*: new and changed submissions after the watermark, then
     deletions. A server failure stops the run; the failed form's watermark stays where it was
     (what was already applied is kept, and applying it again changes nothing)."""
     run = run_start(actor=actor, source=ImportRun.Source.PULL, connection=connection)
-    source = Source(
-        connection.server_key, connection.project, connection, server_of(connection, page_size=page_size)
-    )
-    server = source.fetcher
-    assert server is not None
+    server = server_of(connection, page_size=page_size)
+    source = Source(connection.server_key, connection.project, connection, server)
     counts: Counter[str] = Counter()
     mapping.reset_caches()
     try:
@@ -457,7 +483,10 @@ def _pull_forms(
 
 
 def import_submissions(
-    *, actor: Any, filename: str, submissions: Iterable[Submission | RecordError],
+    *,
+    actor: Any,
+    filename: str,
+    submissions: Iterable[Submission | RecordError],
     connection: Connection | None = None,
 ) -> ImportRun:
     """An uploaded export (Central ``.csv.zip``, Kobo JSON/XLSX): same mapping, same keys."""
@@ -475,7 +504,9 @@ def import_submissions(
     return run_finish(run=run, counts=counts)
 
 
-def record_reapply(*, actor: Any, record: SubmissionRecord, answers: dict[str, str] | None = None) -> str:
+def record_reapply(
+    *, actor: Any, record: SubmissionRecord, answers: dict[str, str] | None = None
+) -> str:
     """Apply a held or rejected submission again, with its answers corrected by *actor*."""
     with transaction.atomic():
         record = SubmissionRecord.objects.select_for_update().get(pk=record.pk)
@@ -489,17 +520,26 @@ def record_reapply(*, actor: Any, record: SubmissionRecord, answers: dict[str, s
         if record.user is None:
             source = Source(record.server, record.project, record.connection)
             fake = Submission(
-                form_id=record.form_id, logical_id=record.logical_id,
-                instance_id=record.instance_id, form_version=record.form_version,
-                submitter_id=record.submitter_id, submitter_name="", device_id=record.device_id,
-                review_state="", submitted_at=record.submitted_at, updated_at=None, data=data,
+                form_id=record.form_id,
+                logical_id=record.logical_id,
+                instance_id=record.instance_id,
+                form_version=record.form_version,
+                submitter_id=record.submitter_id,
+                submitter_name="",
+                device_id=record.device_id,
+                review_state="",
+                submitted_at=record.submitted_at,
+                updated_at=None,
+                data=data,
             )
             record.user = submitter_user(source, fake)
         if record.user is None:
             record.status = Outcome.HELD
         else:
             record.organisation_id = record.user.organisation_id
-            record.status, record.reason = _evaluate(record, record.form_id, data, record.form_version)
+            record.status, record.reason = _evaluate(
+                record, record.form_id, data, record.form_version
+            )
         record.save()
         audit_record(
             actor=actor,
@@ -516,8 +556,11 @@ def record_viewed(*, actor: Any, record: SubmissionRecord) -> None:
 
 def forms_downloaded(*, actor: Any, form_id: str, fmt: str) -> None:
     audit_record(
-        actor=actor, action="fielddata.form_downloaded", object_type="fielddata.form",
-        object_id=form_id, details={"format": fmt},
+        actor=actor,
+        action="fielddata.form_downloaded",
+        object_type="fielddata.form",
+        object_id=form_id,
+        details={"format": fmt},
     )
 
 
@@ -528,7 +571,10 @@ def publish(*, connection: Connection, actor: Any) -> dict[str, str]:
     for built in xlsforms.build_all():
         done[built.form_id] = server.publish(built.form_id, built.xml, built.version)
     audit_record(
-        actor=actor, action="fielddata.forms_published", obj=connection, details=done,
+        actor=actor,
+        action="fielddata.forms_published",
+        obj=connection,
+        details=done,
         actor_username="" if actor is not None else "command",
     )
     return done

@@ -38,10 +38,10 @@ def forms_view(request: HttpRequest) -> HttpResponse:
     if not can_download_forms(request.user):
         raise Http404
     forms = [_built(form_id) for form_id in xlsforms.FORM_IDS]
-    rows = [
-        {"form": f, "title": xlsforms.TITLES[f.form_id]} for f in forms
-    ]
-    return render(request, "fielddata/forms.html", {"rows": rows, "version": xlsforms.current_version()})
+    rows = [{"form": f, "title": xlsforms.TITLES[f.form_id]} for f in forms]
+    return render(
+        request, "fielddata/forms.html", {"rows": rows, "version": xlsforms.current_version()}
+    )
 
 
 def form_download_view(request: HttpRequest, form_id: str, fmt: str) -> HttpResponse:

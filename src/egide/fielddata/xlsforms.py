@@ -213,7 +213,9 @@ def alert_form() -> FormBuilder:
         "text",
         "person_description",
         _("Who is concerned"),
-        hint=_("As little identifying data as possible: for example 'girl of about 14, speaks Pular'."),
+        hint=_(
+            "As little identifying data as possible: for example 'girl of about 14, speaks Pular'."
+        ),
         required="yes",
         constraint=f"string-length(.) <= {limit}",
     )
@@ -497,7 +499,9 @@ def build(form_id: str, *, validate: bool = False) -> BuiltForm:
     sheets = builder.sheets(TITLES[form_id])
     xlsx = xlsx_of(sheets)
     warnings: list[str] = []
-    result = convert(xlsx, warnings=warnings, validate=validate, file_type=".xlsx", pretty_print=True)
+    result = convert(
+        xlsx, warnings=warnings, validate=validate, file_type=".xlsx", pretty_print=True
+    )
     with translation.override("fr"):
         title = str(TITLES[form_id])
     return BuiltForm(form_id, str(current_version()), title, xlsx, result.xform, tuple(warnings))

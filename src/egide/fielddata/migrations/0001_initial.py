@@ -2,159 +2,435 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import egide.core.fields
 from django.conf import settings
 from django.db import migrations, models
 
+import egide.core.fields
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0004_move_authenticators_drop_clear_tokens'),
+        ("accounts", "0004_move_authenticators_drop_clear_tokens"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Connection',
+            name="Connection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.SlugField(unique=True, verbose_name='name')),
-                ('kind', models.CharField(choices=[('odk_central', 'ODK Central'), ('kobo', 'KoboToolbox')], max_length=12, verbose_name='server kind')),
-                ('base_url', models.URLField(verbose_name='server address')),
-                ('project', models.CharField(blank=True, help_text='ODK Central: the project number. KoboToolbox: leave empty.', max_length=100, verbose_name='project')),
-                ('assets', models.JSONField(blank=True, default=dict, verbose_name='KoboToolbox assets by form')),
-                ('username', models.CharField(blank=True, max_length=254, verbose_name='account (e-mail)')),
-                ('secret', egide.core.fields.EncryptedTextField(blank=True, default='', help_text='Stored encrypted. Leave empty to keep the current one.', verbose_name='password or API token')),
-                ('is_active', models.BooleanField(default=True, verbose_name='pull on schedule')),
-                ('timeout_seconds', models.PositiveIntegerField(default=30, verbose_name='timeout (seconds)')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.SlugField(unique=True, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("odk_central", "ODK Central"), ("kobo", "KoboToolbox")],
+                        max_length=12,
+                        verbose_name="server kind",
+                    ),
+                ),
+                ("base_url", models.URLField(verbose_name="server address")),
+                (
+                    "project",
+                    models.CharField(
+                        blank=True,
+                        help_text="ODK Central: the project number. KoboToolbox: leave empty.",
+                        max_length=100,
+                        verbose_name="project",
+                    ),
+                ),
+                (
+                    "assets",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="KoboToolbox assets by form"
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(blank=True, max_length=254, verbose_name="account (e-mail)"),
+                ),
+                (
+                    "secret",
+                    egide.core.fields.EncryptedTextField(
+                        blank=True,
+                        default="",
+                        help_text="Stored encrypted. Leave empty to keep the current one.",
+                        verbose_name="password or API token",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="pull on schedule")),
+                (
+                    "timeout_seconds",
+                    models.PositiveIntegerField(default=30, verbose_name="timeout (seconds)"),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'field server connection',
-                'verbose_name_plural': 'field server connections',
-                'ordering': ['name'],
+                "verbose_name": "field server connection",
+                "verbose_name_plural": "field server connections",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('pull', 'pull from the server'), ('file', 'uploaded export')], max_length=8, verbose_name='source')),
-                ('filename', models.CharField(blank=True, max_length=200, verbose_name='file')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='started')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('status', models.CharField(choices=[('running', 'Running'), ('done', 'Finished'), ('failed', 'Failed')], default='running', max_length=8, verbose_name='status')),
-                ('counts', models.JSONField(blank=True, default=dict, verbose_name='counts')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('connection', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='fielddata.connection', verbose_name='connection')),
-                ('organisation', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='started by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("pull", "pull from the server"), ("file", "uploaded export")],
+                        max_length=8,
+                        verbose_name="source",
+                    ),
+                ),
+                ("filename", models.CharField(blank=True, max_length=200, verbose_name="file")),
+                (
+                    "started_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="started"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "Running"),
+                            ("done", "Finished"),
+                            ("failed", "Failed"),
+                        ],
+                        default="running",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("counts", models.JSONField(blank=True, default=dict, verbose_name="counts")),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                (
+                    "connection",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="fielddata.connection",
+                        verbose_name="connection",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="started by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'field data import',
-                'verbose_name_plural': 'field data imports',
-                'ordering': ['-started_at', '-id'],
+                "verbose_name": "field data import",
+                "verbose_name_plural": "field data imports",
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SubmissionRecord',
+            name="SubmissionRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('server', models.CharField(max_length=300)),
-                ('project', models.CharField(max_length=100)),
-                ('form_id', models.CharField(max_length=64, verbose_name='form')),
-                ('logical_id', models.CharField(max_length=200)),
-                ('instance_id', models.CharField(max_length=200, verbose_name='current version')),
-                ('form_version', models.CharField(blank=True, max_length=64, verbose_name='form version')),
-                ('submitter_id', models.CharField(blank=True, max_length=200, verbose_name='submitter')),
-                ('device_id', models.CharField(blank=True, max_length=200, verbose_name='device')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted')),
-                ('status', models.CharField(choices=[('created', 'created'), ('updated', 'updated'), ('unchanged', 'unchanged'), ('held', 'held for review'), ('rejected', 'rejected'), ('skipped', 'not imported (rejected on the server)'), ('deleted', 'deleted on the server')], max_length=10, verbose_name='outcome')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('payload_json', egide.core.fields.EncryptedTextField(verbose_name='answers (JSON)')),
-                ('target_type', models.CharField(blank=True, max_length=64)),
-                ('target_id', models.PositiveIntegerField(blank=True, null=True)),
-                ('deleted_on_server', models.BooleanField(default=False, verbose_name='deleted on the server')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('connection', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='fielddata.connection')),
-                ('organisation', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='Égide user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("server", models.CharField(max_length=300)),
+                ("project", models.CharField(max_length=100)),
+                ("form_id", models.CharField(max_length=64, verbose_name="form")),
+                ("logical_id", models.CharField(max_length=200)),
+                ("instance_id", models.CharField(max_length=200, verbose_name="current version")),
+                (
+                    "form_version",
+                    models.CharField(blank=True, max_length=64, verbose_name="form version"),
+                ),
+                (
+                    "submitter_id",
+                    models.CharField(blank=True, max_length=200, verbose_name="submitter"),
+                ),
+                ("device_id", models.CharField(blank=True, max_length=200, verbose_name="device")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("created", "created"),
+                            ("updated", "updated"),
+                            ("unchanged", "unchanged"),
+                            ("held", "held for review"),
+                            ("rejected", "rejected"),
+                            ("skipped", "not imported (rejected on the server)"),
+                            ("deleted", "deleted on the server"),
+                        ],
+                        max_length=10,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "payload_json",
+                    egide.core.fields.EncryptedTextField(verbose_name="answers (JSON)"),
+                ),
+                ("target_type", models.CharField(blank=True, max_length=64)),
+                ("target_id", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "deleted_on_server",
+                    models.BooleanField(default=False, verbose_name="deleted on the server"),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "connection",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="fielddata.connection",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Égide user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'field submission',
-                'verbose_name_plural': 'field submissions',
-                'ordering': ['-submitted_at', '-id'],
+                "verbose_name": "field submission",
+                "verbose_name_plural": "field submissions",
+                "ordering": ["-submitted_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SubmissionOutcome',
+            name="SubmissionOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=200, verbose_name='submission')),
-                ('form_id', models.CharField(blank=True, max_length=64, verbose_name='form')),
-                ('outcome', models.CharField(choices=[('created', 'created'), ('updated', 'updated'), ('unchanged', 'unchanged'), ('held', 'held for review'), ('rejected', 'rejected'), ('skipped', 'not imported (rejected on the server)'), ('deleted', 'deleted on the server')], max_length=10, verbose_name='outcome')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='fielddata.importrun')),
-                ('record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='fielddata.submissionrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=200, verbose_name="submission")),
+                ("form_id", models.CharField(blank=True, max_length=64, verbose_name="form")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("created", "created"),
+                            ("updated", "updated"),
+                            ("unchanged", "unchanged"),
+                            ("held", "held for review"),
+                            ("rejected", "rejected"),
+                            ("skipped", "not imported (rejected on the server)"),
+                            ("deleted", "deleted on the server"),
+                        ],
+                        max_length=10,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outcomes",
+                        to="fielddata.importrun",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outcomes",
+                        to="fielddata.submissionrecord",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='FieldAttachment',
+            name="FieldAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='file name')),
-                ('content_b64', egide.core.fields.EncryptedTextField()),
-                ('size', models.PositiveIntegerField(default=0)),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='fielddata.submissionrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="file name")),
+                ("content_b64", egide.core.fields.EncryptedTextField()),
+                ("size", models.PositiveIntegerField(default=0)),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="fielddata.submissionrecord",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Watermark',
+            name="Watermark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('form_id', models.CharField(max_length=64)),
-                ('changed_after', models.CharField(blank=True, max_length=40)),
-                ('deleted_after', models.CharField(blank=True, max_length=40)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('connection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='watermarks', to='fielddata.connection')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("form_id", models.CharField(max_length=64)),
+                ("changed_after", models.CharField(blank=True, max_length=40)),
+                ("deleted_after", models.CharField(blank=True, max_length=40)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "connection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="watermarks",
+                        to="fielddata.connection",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='FieldAccount',
+            name="FieldAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('account', 'field account'), ('device', 'device')], default='account', max_length=8, verbose_name='kind')),
-                ('remote_id', models.CharField(help_text='ODK Central: the submitter number or device id. KoboToolbox: the user name.', max_length=200, verbose_name='identifier on the server')),
-                ('connection', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='fielddata.connection', verbose_name='connection')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("account", "field account"), ("device", "device")],
+                        default="account",
+                        max_length=8,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "remote_id",
+                    models.CharField(
+                        help_text="ODK Central: the submitter number or device id. KoboToolbox: the user name.",
+                        max_length=200,
+                        verbose_name="identifier on the server",
+                    ),
+                ),
+                (
+                    "connection",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="fielddata.connection",
+                        verbose_name="connection",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'field account',
-                'verbose_name_plural': 'field accounts',
-                'constraints': [models.UniqueConstraint(fields=('connection', 'kind', 'remote_id'), name='field_account_unique')],
+                "verbose_name": "field account",
+                "verbose_name_plural": "field accounts",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("connection", "kind", "remote_id"), name="field_account_unique"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='submissionrecord',
-            index=models.Index(fields=['server', 'project', 'form_id', 'instance_id'], name='fielddata_s_server_2d73ac_idx'),
+            model_name="submissionrecord",
+            index=models.Index(
+                fields=["server", "project", "form_id", "instance_id"],
+                name="fielddata_s_server_2d73ac_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submissionrecord',
-            constraint=models.UniqueConstraint(fields=('server', 'project', 'form_id', 'logical_id'), name='field_submission_unique'),
+            model_name="submissionrecord",
+            constraint=models.UniqueConstraint(
+                fields=("server", "project", "form_id", "logical_id"),
+                name="field_submission_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fieldattachment',
-            constraint=models.UniqueConstraint(fields=('record', 'name'), name='field_attachment_unique'),
+            model_name="fieldattachment",
+            constraint=models.UniqueConstraint(
+                fields=("record", "name"), name="field_attachment_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='watermark',
-            constraint=models.UniqueConstraint(fields=('connection', 'form_id'), name='watermark_unique'),
+            model_name="watermark",
+            constraint=models.UniqueConstraint(
+                fields=("connection", "form_id"), name="watermark_unique"
+            ),
         ),
     ]

@@ -72,7 +72,10 @@ def central_zip(
             keys = [k for k in lines[0] if k not in ("PARENT_KEY", "KEY")] if lines else []
             zf.writestr(
                 f"{form_id}-{name}.csv",
-                _csv(keys + ["PARENT_KEY", "KEY"], [[r.get(k, "") for k in keys + ["PARENT_KEY", "KEY"]] for r in lines]),
+                _csv(
+                    keys + ["PARENT_KEY", "KEY"],
+                    [[r.get(k, "") for k in keys + ["PARENT_KEY", "KEY"]] for r in lines],
+                ),
             )
     return archive.getvalue()
 

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from egide.accounts import roles
 from egide.fielddata.tests.fakes import FakeCentral, FakeKobo, serve
 
-YESTERDAY = (date.today() - timedelta(days=1)).isoformat()
+YESTERDAY = (timezone.localdate() - timedelta(days=1)).isoformat()
 
 
 def alert_answers(**changes: Any) -> dict[str, Any]:
@@ -51,7 +52,9 @@ def ambassador(persona: Callable[[str], Any]) -> Any:
 
 
 @pytest.fixture
-def connection(central: tuple[FakeCentral, str], persona: Callable[[str], Any], ambassador: Any) -> Any:
+def connection(
+    central: tuple[FakeCentral, str], persona: Callable[[str], Any], ambassador: Any
+) -> Any:
     from egide.fielddata.models import Connection, FieldAccount
 
     _fake, url = central

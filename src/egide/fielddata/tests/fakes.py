@@ -106,14 +106,20 @@ class FakeCentral:
         if method == "POST" and parts.path == "/v1/sessions":
             doc = json.loads(body or b"{}")
             if doc.get("password") != "secret-de-test":
-                return 401, {"message": "Could not authenticate with the provided credentials.", "code": 401.2}
+                return 401, {
+                    "message": "Could not authenticate with the provided credentials.",
+                    "code": 401.2,
+                }
             self.logins += 1
             token = f"token-{self.logins}"
             self.tokens.add(token)
             return 200, {**fixture("odk_session_response.json"), "token": token}
         auth = headers.get("Authorization", "")
         if not auth.startswith("Bearer ") or auth[7:] not in self.tokens:
-            return 401, {"message": "Could not authenticate with the provided credentials.", "code": 401.2}
+            return 401, {
+                "message": "Could not authenticate with the provided credentials.",
+                "code": 401.2,
+            }
         match = re.fullmatch(r"/v1/projects/1/forms/([\w-]+)\.svc/Submissions", parts.path)
         if match and method == "GET":
             return self._submissions(match[1], query)
@@ -127,7 +133,10 @@ class FakeCentral:
         match = re.fullmatch(r"/v1/projects/1/forms/([\w-]+)", parts.path)
         if match and method == "GET":
             if match[1] not in self.forms:
-                return 404, {"message": "Could not find the resource you were looking for.", "code": 404.1}
+                return 404, {
+                    "message": "Could not find the resource you were looking for.",
+                    "code": 404.1,
+                }
             return 200, self.forms[match[1]]
         if parts.path == "/v1/projects/1/forms" and method == "POST":
             form_id = re.search(rb'<[\w:]+ id="(egide_[\w-]+)"', body)
@@ -157,12 +166,16 @@ class FakeCentral:
             return 200, pages[0]
         rows = self.rows.get(form_id)
         if rows is None:
-            return 404, {"message": "Could not find the resource you were looking for.", "code": 404.1}
+            return 404, {
+                "message": "Could not find the resource you were looking for.",
+                "code": 404.1,
+            }
         filter_ = query.get("$filter", "")
         if "__system/deletedAt" in filter_:
             match = re.fullmatch(r"__system/deletedAt gt (\S+)", filter_)
             selected = [
-                r for r in rows
+                r
+                for r in rows
                 if r["__system"]["deletedAt"]
                 and (match is None or r["__system"]["deletedAt"] > match[1])
             ]
@@ -174,7 +187,8 @@ class FakeCentral:
             if match:
                 since = match[1]
                 selected = [
-                    r for r in selected
+                    r
+                    for r in selected
                     if r["__system"]["submissionDate"] > since
                     or (r["__system"]["updatedAt"] or "") > since
                 ]

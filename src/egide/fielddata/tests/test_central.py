@@ -13,7 +13,6 @@ from egide.fielddata import services
 from egide.fielddata.models import (
     FieldAttachment,
     ImportRun,
-    Outcome,
     SubmissionRecord,
     Watermark,
 )
@@ -201,7 +200,9 @@ def test_failure_fails_the_run_and_keeps_the_watermark(
     assert Alert.objects.count() == 4
 
 
-def test_pull_job_reports_failure_to_its_starter(central: Any, connection: Any, persona: Any) -> None:
+def test_pull_job_reports_failure_to_its_starter(
+    central: Any, connection: Any, persona: Any
+) -> None:
     from egide.accounts import roles
     from egide.fielddata.jobs import PULL
     from egide.jobs.models import Job
@@ -210,11 +211,15 @@ def test_pull_job_reports_failure_to_its_starter(central: Any, connection: Any, 
     fake, _url = central
     _two(fake)
     coordinator = persona(roles.COORDINATOR)
-    job = job_start(actor=coordinator, kind=PULL, label="pull", params={"connection": connection.pk})
+    job = job_start(
+        actor=coordinator, kind=PULL, label="pull", params={"connection": connection.pk}
+    )
     assert job_run(job_id=job.pk) == Job.Status.SUCCEEDED
     assert "created 2" in Job.objects.get(pk=job.pk).report
     fake.fail_status = 502
-    failed = job_start(actor=coordinator, kind=PULL, label="pull", params={"connection": connection.pk})
+    failed = job_start(
+        actor=coordinator, kind=PULL, label="pull", params={"connection": connection.pk}
+    )
     assert job_run(job_id=failed.pk) == Job.Status.FAILED
     assert "HTTP 502" in Job.objects.get(pk=failed.pk).error
 
@@ -243,7 +248,9 @@ def test_attachment_is_downloaded_and_stored_encrypted(central: Any, connection:
     assert base64.b64encode(fake.attachment).decode() not in stored
 
 
-def test_unknown_submitter_is_held_then_applied(central: Any, connection: Any, persona: Any) -> None:
+def test_unknown_submitter_is_held_then_applied(
+    central: Any, connection: Any, persona: Any
+) -> None:
     from egide.accounts import roles
     from egide.fielddata.models import FieldAccount
 
@@ -253,7 +260,9 @@ def test_unknown_submitter_is_held_then_applied(central: Any, connection: Any, p
     assert run.counts["held"] == 1 and not Alert.objects.exists()
     record = SubmissionRecord.objects.get()
     assert "77" in record.reason
-    FieldAccount.objects.create(connection=connection, remote_id="77", user=persona(roles.CASE_WORKER))
+    FieldAccount.objects.create(
+        connection=connection, remote_id="77", user=persona(roles.CASE_WORKER)
+    )
     assert services.record_reapply(actor=persona(roles.COORDINATOR), record=record) == "created"
     assert Alert.objects.get().created_by == persona(roles.CASE_WORKER)
 

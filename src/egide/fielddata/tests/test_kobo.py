@@ -16,8 +16,14 @@ from egide.fielddata.tests.conftest import YESTERDAY
 pytestmark = pytest.mark.django_db
 
 
-def kobo_record(uuid: str, *, time: str = "2026-11-24T01:00:00", deprecated: str = "",
-                root: str = "", **changes: Any) -> dict[str, Any]:
+def kobo_record(
+    uuid: str,
+    *,
+    time: str = "2026-11-24T01:00:00",
+    deprecated: str = "",
+    root: str = "",
+    **changes: Any,
+) -> dict[str, Any]:
     """A record as /api/v2/assets/{uid}/data/ gives it: flat slash paths, strings, meta."""
     record: dict[str, Any] = {
         "_id": abs(hash(uuid)) % 100000,
@@ -68,7 +74,9 @@ def kobo_connection(kobo: Any, persona: Any) -> Any:
         secret=fake.TOKEN,
         timeout_seconds=2,
     )
-    FieldAccount.objects.create(connection=conn, remote_id="agent_labe", user=persona(roles.MIGRANT_AMBASSADOR))
+    FieldAccount.objects.create(
+        connection=conn, remote_id="agent_labe", user=persona(roles.MIGRANT_AMBASSADOR)
+    )
     return conn
 
 
@@ -86,7 +94,7 @@ def test_kobo_pull_creates_then_changes_nothing(kobo: Any, kobo_connection: Any)
     assert Watermark.objects.get(form_id="egide_alerte").changed_after == "2026-11-24T03:00:00.000Z"
     again = services.pull(connection=kobo_connection, actor=None)
     assert sum(again.counts.values()) == 0
-    assert 'query=%7B%22_submission_time%22' in fake.requests[-1][1]
+    assert "query=%7B%22_submission_time%22" in fake.requests[-1][1]
 
 
 def test_kobo_edit_updates_in_place(kobo: Any, kobo_connection: Any) -> None:
@@ -95,8 +103,12 @@ def test_kobo_edit_updates_in_place(kobo: Any, kobo_connection: Any) -> None:
     services.pull(connection=kobo_connection, actor=None)
     # The edited version replaces k1: new instanceID, meta/deprecatedID names the old one.
     fake.assets["aEgideAlerte"] = [
-        kobo_record("k1-v2", time="2026-11-24T05:00:00", deprecated="k1",
-                    what_was_seen="corrigé : deux garçons (fictif)")
+        kobo_record(
+            "k1-v2",
+            time="2026-11-24T05:00:00",
+            deprecated="k1",
+            what_was_seen="corrigé : deux garçons (fictif)",
+        )
     ]
     run = services.pull(connection=kobo_connection, actor=None)
     assert run.counts["updated"] == 1 and Alert.objects.count() == 1
@@ -110,7 +122,9 @@ def test_kobo_edit_with_root_uuid(kobo: Any, kobo_connection: Any) -> None:
     fake.assets["aEgideAlerte"] = [kobo_record("r1", root="r1")]
     services.pull(connection=kobo_connection, actor=None)
     fake.assets["aEgideAlerte"] = [
-        kobo_record("r1-v2", root="r1", deprecated="r1", time="2026-11-24T06:00:00", urgency="normal")
+        kobo_record(
+            "r1-v2", root="r1", deprecated="r1", time="2026-11-24T06:00:00", urgency="normal"
+        )
     ]
     assert services.pull(connection=kobo_connection, actor=None).counts["updated"] == 1
     assert Alert.objects.get().urgency == "normal"
@@ -119,7 +133,9 @@ def test_kobo_edit_with_root_uuid(kobo: Any, kobo_connection: Any) -> None:
 def test_kobo_not_approved_is_not_imported(kobo: Any, kobo_connection: Any) -> None:
     fake, _url = kobo
     fake.assets["aEgideAlerte"] = [
-        kobo_record("k9", _validation_status={"uid": "validation_status_not_approved", "timestamp": 1}),
+        kobo_record(
+            "k9", _validation_status={"uid": "validation_status_not_approved", "timestamp": 1}
+        ),
     ]
     assert services.pull(connection=kobo_connection, actor=None).counts["skipped"] == 1
     assert not Alert.objects.exists()

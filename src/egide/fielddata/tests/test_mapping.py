@@ -3,12 +3,13 @@ rejected with a reason a person can act on, fixed in Égide and re-applied."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from egide.accounts import roles
 from egide.fielddata import services
@@ -39,8 +40,15 @@ def source(persona: Any) -> services.Source:
     return services.Source(services.FILE_SERVER, "")
 
 
-def apply(source: services.Source, form: str, data: dict[str, Any], *, who: str = roles.MIGRANT_AMBASSADOR,
-          logical_id: str = "uuid:0001", instance_id: str | None = None) -> SubmissionRecord:
+def apply(
+    source: services.Source,
+    form: str,
+    data: dict[str, Any],
+    *,
+    who: str = roles.MIGRANT_AMBASSADOR,
+    logical_id: str = "uuid:0001",
+    instance_id: str | None = None,
+) -> SubmissionRecord:
     row = central_row(logical_id=logical_id, instance_id=instance_id, data=data, submitter=who)
     run = services.run_start(actor=None, source=ImportRun.Source.FILE)
     services.submission_apply(run=run, source=source, submission=from_odata(form, row))
@@ -65,7 +73,7 @@ def test_alert_is_raised_through_the_cases_service(source: Any, persona: Any) ->
     [
         ({"region": "GN-ZZ"}, "GN-ZZ"),
         ({"prefecture": "GN-KA"}, "GN-KA"),
-        ({"seen_on": (date.today() + timedelta(days=3)).isoformat()}, "future"),
+        ({"seen_on": (timezone.localdate() + timedelta(days=3)).isoformat()}, "future"),
         ({"urgency": "tomorrow"}, "urgency"),
         ({"egide_version": "e9-c1.0-r1.0"}, "e9-c1.0-r1.0"),
     ],
@@ -114,10 +122,24 @@ def test_dialogue_through_the_outreach_service(source: Any, persona: Any) -> Non
         "format": "radio",
         "topics": "Risques de la route (fictif)",
         "language": "pular",
-        "reach": {"female_u18": 3, "male_18_24": 4, "female_18_24": 0, "female_25_59": 0,
-                  "female_60p": 0, "male_u18": 0, "male_25_59": 0, "male_60p": 0},
-        "audience": {"youth": 7, "community_leaders": 0, "religious_leaders": 0,
-                     "potential_migrants": 0, "returnees": 0, "families": 0},
+        "reach": {
+            "female_u18": 3,
+            "male_18_24": 4,
+            "female_18_24": 0,
+            "female_25_59": 0,
+            "female_60p": 0,
+            "male_u18": 0,
+            "male_25_59": 0,
+            "male_60p": 0,
+        },
+        "audience": {
+            "youth": 7,
+            "community_leaders": 0,
+            "religious_leaders": 0,
+            "potential_migrants": 0,
+            "returnees": 0,
+            "families": 0,
+        },
         "follow_up": "",
     }
     record = apply(source, "egide_dialogue", data)
@@ -138,15 +160,31 @@ def test_attendance_through_the_training_service(source: Any, persona: Any) -> N
     from egide.training.services import participant_register, session_create
 
     trainer = persona(roles.TRAINER)
-    day = date.today() - timedelta(days=1)
+    day = timezone.localdate() - timedelta(days=1)
     session = session_create(
-        actor=trainer, kind="workshop", title="Atelier (fictif)", modules=["M1"],
-        start_date=day, end_date=day,
+        actor=trainer,
+        kind="workshop",
+        title="Atelier (fictif)",
+        modules=["M1"],
+        start_date=day,
+        end_date=day,
     )
-    one = participant_register(actor=trainer, session=session, full_name="Awa Bah (fictive)",
-                               sex="female", age_band="25_59", actor_type="cso")
-    two = participant_register(actor=trainer, session=session, full_name="Ibrahima Sow (fictif)",
-                               sex="male", age_band="18_24", actor_type="cbo")
+    one = participant_register(
+        actor=trainer,
+        session=session,
+        full_name="Awa Bah (fictive)",
+        sex="female",
+        age_band="25_59",
+        actor_type="cso",
+    )
+    two = participant_register(
+        actor=trainer,
+        session=session,
+        full_name="Ibrahima Sow (fictif)",
+        sex="male",
+        age_band="18_24",
+        actor_type="cbo",
+    )
     data = {
         "egide_version": "e1-c1.0-r1.0",
         "session": session.pk,
@@ -158,7 +196,9 @@ def test_attendance_through_the_training_service(source: Any, persona: Any) -> N
     }
     record = apply(source, "egide_presence", data, who=roles.TRAINER)
     assert record.status == "created"
-    assert set(Attendance.objects.filter(present=True).values_list("enrollment", flat=True)) == {one.pk}
+    assert set(Attendance.objects.filter(present=True).values_list("enrollment", flat=True)) == {
+        one.pk
+    }
     data["participants"][1] = {"enrollment": 99999, "present": "yes"}
     bad = apply(source, "egide_presence", data, who=roles.TRAINER, logical_id="uuid:0002")
     assert bad.status == "rejected" and "99999" in bad.reason
@@ -172,37 +212,68 @@ def test_attendance_through_the_training_service(source: Any, persona: Any) -> N
 
 SCENARIOS: list[dict[str, Any]] = [
     {  # a child: act and purpose suffice
-        "age": "15", "sex": "female", "safety": [], "movement": ("no", "unknown", "unknown"),
-        "groups": {"act": ["recruited"], "exploitative_conditions": ["excessive_working_hours"],
-                   "purpose": ["domestic_servitude"]},
+        "age": "15",
+        "sex": "female",
+        "safety": [],
+        "movement": ("no", "unknown", "unknown"),
+        "groups": {
+            "act": ["recruited"],
+            "exploitative_conditions": ["excessive_working_hours"],
+            "purpose": ["domestic_servitude"],
+        },
         "agrees": "yes",
     },
     {  # an adult, smuggled and exploited, with GBV; the worker disagrees
-        "age": "24", "sex": "male", "safety": [], "movement": ("yes", "yes", "yes"),
-        "groups": {"act": ["transported"], "deceptive_recruitment": ["nature_of_job", "contract"],
-                   "exploitative_conditions": ["hazardous_work", "low_or_no_salary"],
-                   "coercion_at_destination": ["confiscation_of_documents", "debt_bondage"],
-                   "purpose": ["forced_labour"], "gbv": ["physical_assault"]},
-        "agrees": "no", "level": "possible", "justification": "Récit incomplet (fictif)",
+        "age": "24",
+        "sex": "male",
+        "safety": [],
+        "movement": ("yes", "yes", "yes"),
+        "groups": {
+            "act": ["transported"],
+            "deceptive_recruitment": ["nature_of_job", "contract"],
+            "exploitative_conditions": ["hazardous_work", "low_or_no_salary"],
+            "coercion_at_destination": ["confiscation_of_documents", "debt_bondage"],
+            "purpose": ["forced_labour"],
+            "gbv": ["physical_assault"],
+        },
+        "agrees": "no",
+        "level": "possible",
+        "justification": "Récit incomplet (fictif)",
     },
     {  # age unknown, may be a child, in danger: the interview stops and refers
-        "age": "", "may_be_child": True, "sex": "female", "safety": ["immediate_danger"],
-        "stop": "save_now", "movement": None, "groups": {}, "agrees": "yes",
+        "age": "",
+        "may_be_child": True,
+        "sex": "female",
+        "safety": ["immediate_danger"],
+        "stop": "save_now",
+        "movement": None,
+        "groups": {},
+        "agrees": "yes",
     },
     {  # in danger but safe now: continues
-        "age": "30", "sex": "other", "safety": ["self_harm_risk"], "stop": "continue",
+        "age": "30",
+        "sex": "other",
+        "safety": ["self_harm_risk"],
+        "stop": "continue",
         "movement": ("yes", "no", "unknown"),
-        "groups": {"recruitment_abuse_of_vulnerability": ["illegal_status"]}, "agrees": "yes",
+        "groups": {"recruitment_abuse_of_vulnerability": ["illegal_status"]},
+        "agrees": "yes",
     },
 ]
 
 
 def screening_answers(s: dict[str, Any], **changes: str) -> dict[str, Any]:
     consent: dict[str, Any] = {
-        "consent": "yes", "interpreter": "no", "interview_language": "ff",
-        "person_reference": "F.C. (fictive)", "age": int(s["age"]) if s["age"] else None,
-        "may_be_child": "yes" if s.get("may_be_child") else None, "sex": s["sex"],
-        "region": "GN-L", "safety": " ".join(s["safety"]) or None, "stop": s.get("stop"),
+        "consent": "yes",
+        "interpreter": "no",
+        "interview_language": "ff",
+        "person_reference": "F.C. (fictive)",
+        "age": int(s["age"]) if s["age"] else None,
+        "may_be_child": "yes" if s.get("may_be_child") else None,
+        "sex": s["sex"],
+        "region": "GN-L",
+        "safety": " ".join(s["safety"]) or None,
+        "stop": s.get("stop"),
     }
     consent.update(changes)
     data: dict[str, Any] = {"egide_version": "e1-c1.0-r1.0", "consent_step": consent}
@@ -214,7 +285,8 @@ def screening_answers(s: dict[str, Any], **changes: str) -> dict[str, Any]:
         for step, groups in STEP_GROUPS.items():
             data[f"{step}_step"] = {g: " ".join(s["groups"].get(g, [])) or None for g in groups}
     data["determination"] = {
-        "worker_agrees": s["agrees"], "worker_level": s.get("level"),
+        "worker_agrees": s["agrees"],
+        "worker_level": s.get("level"),
         "justification": s.get("justification"),
     }
     return data
@@ -229,9 +301,16 @@ def run_web_interview(client: Client, s: dict[str, Any]) -> None:
         return client.post(url, {"go": action, **data})
 
     client.get("/screening/interview/")
-    consent = {"consent": "yes", "interview_language": "ff", "age": s["age"], "sex": s["sex"],
-               "person_reference": "F.C. (fictive)", "interpreter": "", "region": "",
-               "safety": [f"safety.{c}" for c in s["safety"]]}
+    consent = {
+        "consent": "yes",
+        "interview_language": "ff",
+        "age": s["age"],
+        "sex": s["sex"],
+        "person_reference": "F.C. (fictive)",
+        "interpreter": "",
+        "region": "",
+        "safety": [f"safety.{c}" for c in s["safety"]],
+    }
     if s.get("may_be_child"):
         consent["may_be_child"] = "on"
     from egide.core.models import Region
@@ -242,8 +321,14 @@ def run_web_interview(client: Client, s: dict[str, Any]) -> None:
         assert post("urgent", {}, s["stop"]).status_code == 302
     if s.get("stop") != "save_now":
         movement = s["movement"] or ("unknown",) * 3
-        post("movement", dict(zip(("crossed_border", "irregular_entry", "paid_facilitator"),
-                                  movement, strict=True)))
+        post(
+            "movement",
+            dict(
+                zip(
+                    ("crossed_border", "irregular_entry", "paid_facilitator"), movement, strict=True
+                )
+            ),
+        )
         for step, groups in STEP_GROUPS.items():
             values = {}
             for g in groups:
@@ -272,11 +357,18 @@ def test_field_screening_equals_web_interview(
     field = Assessment.objects.get(pk=record.target_id)
     assert field.input_document == web.input_document
     assert field.result_document == web.result_document
-    assert (field.trafficking_level, field.smuggling_level, field.gbv_level, field.urgent,
-            field.child) == (web.trafficking_level, web.smuggling_level, web.gbv_level,
-                             web.urgent, web.child)
+    assert (
+        field.trafficking_level,
+        field.smuggling_level,
+        field.gbv_level,
+        field.urgent,
+        field.child,
+    ) == (web.trafficking_level, web.smuggling_level, web.gbv_level, web.urgent, web.child)
     assert (field.worker_agrees, field.worker_level, field.worker_justification) == (
-        web.worker_agrees, web.worker_level, web.worker_justification)
+        web.worker_agrees,
+        web.worker_level,
+        web.worker_justification,
+    )
     assert field.rule_set == web.rule_set and field.region_id == web.region_id
     assert field.interview == web.interview
 

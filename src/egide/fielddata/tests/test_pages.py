@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from egide.accounts import roles
 from egide.cases.models import Alert
@@ -33,7 +34,9 @@ def upload(client: Any, name: str, content: bytes, **extra: Any) -> Any:
     )
 
 
-def test_upload_of_a_central_export_and_its_report(persona: Any, client_as: Any, accounts: None) -> None:
+def test_upload_of_a_central_export_and_its_report(
+    persona: Any, client_as: Any, accounts: None
+) -> None:
     content = central_zip(
         "egide_alerte",
         [
@@ -49,7 +52,12 @@ def test_upload_of_a_central_export_and_its_report(persona: Any, client_as: Any,
     assert response.status_code == 302
     run = ImportRun.objects.get()
     assert run.counts == {
-        "created": 1, "updated": 0, "unchanged": 0, "held": 1, "rejected": 2, "skipped": 1,
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "held": 1,
+        "rejected": 2,
+        "skipped": 1,
         "deleted": 0,
     }
     assert Alert.objects.count() == 1
@@ -134,14 +142,20 @@ def test_a_large_file_in_a_small_request_is_refused_by_the_form(
 
 def test_ambassadors_see_only_their_own_outcomes(persona: Any, client_as: Any) -> None:
     ambassador = persona(roles.MIGRANT_AMBASSADOR)
-    other = make_user("autre_ambassadeur", roles.MIGRANT_AMBASSADOR, ambassador.organisation, ["GN-L"])
+    other = make_user(
+        "autre_ambassadeur", roles.MIGRANT_AMBASSADOR, ambassador.organisation, ["GN-L"]
+    )
     FieldAccount.objects.create(remote_id="5", user=ambassador)
     FieldAccount.objects.create(remote_id="6", user=other)
     content = central_zip(
         "egide_alerte",
         [
             {**alert_columns(region="GN-ZZ", prefecture=""), "KEY": "uuid:mine"},
-            {**alert_columns(region="GN-YY", prefecture=""), "KEY": "uuid:theirs", "submitter": "6"},
+            {
+                **alert_columns(region="GN-YY", prefecture=""),
+                "KEY": "uuid:theirs",
+                "submitter": "6",
+            },
         ],
     )
     upload(client_as(persona(roles.COORDINATOR)), "egide_alerte.csv.zip", content)
@@ -156,7 +170,10 @@ def test_ambassadors_see_only_their_own_outcomes(persona: Any, client_as: Any) -
     run = ImportRun.objects.get()
     assert client.get(reverse("fielddata:run", args=[run.pk])).status_code == 404
     # An ambassador cannot re-apply.
-    assert client.post(reverse("fielddata:record", args=[mine.pk]), {"region": "GN-L"}).status_code == 404
+    assert (
+        client.post(reverse("fielddata:record", args=[mine.pk]), {"region": "GN-L"}).status_code
+        == 404
+    )
     from egide.audit.models import AuditEvent
 
     assert AuditEvent.objects.filter(action="fielddata.submission_viewed").count() == 1
@@ -175,26 +192,59 @@ def test_kobo_json_export(persona: Any, client_as: Any, accounts: None) -> None:
 
 
 def test_kobo_xlsx_export_with_a_repeat(persona: Any, client_as: Any) -> None:
+    from datetime import timedelta
+
     from openpyxl import Workbook
 
     from egide.training.models import Attendance
     from egide.training.services import participant_register, session_create
-    from datetime import date, timedelta
 
     trainer = persona(roles.TRAINER)
     FieldAccount.objects.create(remote_id="formatrice", user=trainer)
-    day = date.today() - timedelta(days=1)
-    session = session_create(actor=trainer, kind="workshop", title="Atelier (fictif)",
-                             modules=["M1"], start_date=day, end_date=day)
-    one = participant_register(actor=trainer, session=session, full_name="Awa Bah (fictive)",
-                               sex="female", age_band="25_59", actor_type="cso")
+    day = timezone.localdate() - timedelta(days=1)
+    session = session_create(
+        actor=trainer,
+        kind="workshop",
+        title="Atelier (fictif)",
+        modules=["M1"],
+        start_date=day,
+        end_date=day,
+    )
+    one = participant_register(
+        actor=trainer,
+        session=session,
+        full_name="Awa Bah (fictive)",
+        sex="female",
+        age_band="25_59",
+        actor_type="cso",
+    )
     book = Workbook()
     main = book.active
     main.title = "Feuille de présence"
-    main.append(["session", "day", "egide_version", "meta/instanceID", "_uuid", "_submission_time",
-                 "_submitted_by", "_index"])
-    main.append([session.pk, day.isoformat(), "e1-c1.0-r1.0", "uuid:k1", "k1",
-                 "2026-11-24T01:00:00", "formatrice", 1])
+    main.append(
+        [
+            "session",
+            "day",
+            "egide_version",
+            "meta/instanceID",
+            "_uuid",
+            "_submission_time",
+            "_submitted_by",
+            "_index",
+        ]
+    )
+    main.append(
+        [
+            session.pk,
+            day.isoformat(),
+            "e1-c1.0-r1.0",
+            "uuid:k1",
+            "k1",
+            "2026-11-24T01:00:00",
+            "formatrice",
+            1,
+        ]
+    )
     rep = book.create_sheet("participants")
     rep.append(["participants/enrollment", "participants/present", "_parent_index"])
     rep.append([one.pk, "yes", 1])
