@@ -31,13 +31,20 @@ class ExportUploadForm(forms.Form):
 class ReapplyForm(forms.Form):
     """One field per answer of the submission (text as received), to correct and re-apply."""
 
-    def __init__(self, *args: Any, answers: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        answers: dict[str, Any] | None = None,
+        labels: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         for name, value in sorted((answers or {}).items()):
-            if isinstance(value, list | dict):
-                continue
+            label = (labels or {}).get(name.rsplit("/", 1)[-1])
+            if isinstance(value, list | dict) or (labels is not None and label is None):
+                continue  # repeats, and what the form computes (its version): not typed
             self.fields[name] = forms.CharField(
-                label=name,
+                label=label or name,
                 required=False,
                 max_length=4000,
                 initial="" if value is None else str(value),

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -155,7 +156,9 @@ def record_view(request: HttpRequest, pk: int) -> HttpResponse:
     fixable = can_manage_imports(user) and record.status in (Outcome.HELD, Outcome.REJECTED)
     form = None
     if fixable:
-        form = ReapplyForm(request.POST or None, answers=answers)
+        lang = "fr" if (get_language() or "fr").startswith("fr") else "en"
+        labels = xlsforms.question_labels(record.form_id, lang)
+        form = ReapplyForm(request.POST or None, answers=answers, labels=labels)
         if request.method == "POST" and form.is_valid():
             outcome = services.record_reapply(actor=user, record=record, answers=form.cleaned_data)
             messages.success(request, REAPPLIED % {"outcome": Outcome(outcome).label})

@@ -462,6 +462,18 @@ BUILDERS: dict[str, Callable[[], FormBuilder]] = {
 }
 
 
+def question_labels(form_id: str, lang: str = "fr") -> dict[str, str]:
+    """Question name → its label in *lang* (for pages that show a submission's answers)."""
+    if form_id not in BUILDERS:
+        return {}
+    column = f"label::{dict(LANGS)[lang]}"
+    return {
+        row["name"]: row[column]
+        for row in BUILDERS[form_id]().survey
+        if row.get("name") and row.get(column)
+    }
+
+
 # --- output ----------------------------------------------------------------------------------
 
 

@@ -267,3 +267,37 @@ def test_field_commands(persona: Any, tmp_path: Any, accounts: None) -> None:
         call_command("field", "import", str(bad))
     with pytest.raises(CommandError, match="No connection"):
         call_command("field", "pull", "--connection", "nope")
+
+
+def test_pages_show_no_raw_code(persona: Any, client_as: Any, accounts: None) -> None:
+    from django.utils import translation
+
+    from tests.test_raw_codes import raw_codes, raw_codes_in
+
+    content = central_zip(
+        "egide_alerte",
+        [
+            {**alert_columns(), "KEY": "uuid:r1"},
+            {**alert_columns(region="GN-ZZ", prefecture=""), "KEY": "uuid:r2"},
+        ],
+    )
+    coordinator = client_as(persona(roles.COORDINATOR))
+    upload(coordinator, "egide_alerte.csv.zip", content)
+    run = ImportRun.objects.get()
+    rejected = SubmissionRecord.objects.get(logical_id="uuid:r2")
+    with translation.override("fr"):
+        codes = raw_codes()
+    pages = [
+        (coordinator, reverse("fielddata:forms")),
+        (coordinator, reverse("fielddata:imports")),
+        (coordinator, reverse("fielddata:run", args=[run.pk])),
+        (coordinator, reverse("fielddata:record", args=[rejected.pk])),
+        (client_as(persona(roles.MIGRANT_AMBASSADOR)), reverse("fielddata:imports")),
+        (
+            client_as(persona(roles.MIGRANT_AMBASSADOR)),
+            reverse("fielddata:record", args=[rejected.pk]),
+        ),
+    ]
+    for client, url in pages:
+        html = client.get(url).content.decode()
+        assert raw_codes_in(html, codes) == [], url
