@@ -85,6 +85,7 @@ class FakeCentral:
         self.rows: dict[str, list[dict[str, Any]]] = {}
         self.recorded: dict[str, list[dict[str, Any]]] = {}
         self.forms: dict[str, dict[str, Any]] = {}
+        self.drafts: dict[str, dict[str, Any]] = {}
         self.tokens: set[str] = set()
         self.logins = 0
         self.requests: list[tuple[str, str]] = []
@@ -130,6 +131,14 @@ class FakeCentral:
             if match[3]:
                 return 200, self.attachment
             return 200, fixture("odk_submission_attachments.json")
+        match = re.fullmatch(r"/v1/projects/1/forms/([\w-]+)/draft(/publish)?", parts.path)
+        if match and method == "POST" and match[1] in self.forms:
+            if match[2]:  # publish the draft: it becomes the form's version
+                self.forms[match[1]] = {**self.forms[match[1]], **self.drafts.pop(match[1])}
+                return 200, {"success": True}
+            version = re.search(rb'id="egide_[\w-]+" version="([^"]+)"', body)
+            self.drafts[match[1]] = {"version": version[1].decode() if version else ""}
+            return 200, {"success": True}
         match = re.fullmatch(r"/v1/projects/1/forms/([\w-]+)", parts.path)
         if match and method == "GET":
             if match[1] not in self.forms:

@@ -272,3 +272,9 @@ def test_publish_creates_then_leaves_unchanged(central: Any, connection: Any) ->
     assert set(done.values()) == {"created"}
     again = services.publish(connection=connection, actor=None)
     assert set(again.values()) == {"unchanged"}
+    # A form whose version changed is uploaded as a draft and published as a new version.
+    fake, _url = central
+    fake.forms["egide_alerte"]["version"] = "e0-c1.0-r1.0"
+    third = services.publish(connection=connection, actor=None)
+    assert third["egide_alerte"] == "updated" and third["egide_dialogue"] == "unchanged"
+    assert fake.forms["egide_alerte"]["version"] == "e1-c1.0-r1.0"

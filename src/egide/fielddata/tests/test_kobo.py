@@ -153,3 +153,33 @@ def test_kobo_bad_token_and_server_failure(kobo: Any, kobo_connection: Any) -> N
     with pytest.raises(services.ImportFailed, match="HTTP 500"):
         services.pull(connection=kobo_connection, actor=None)
     assert Watermark.objects.get(form_id="egide_alerte").changed_after == ""
+
+
+def test_kobo_attachment_is_downloaded_and_stored_encrypted(
+    kobo: Any, kobo_connection: Any
+) -> None:
+    import base64
+
+    from egide.fielddata.models import FieldAttachment
+
+    fake, url = kobo
+    fake.assets["aEgideAlerte"] = [
+        kobo_record(
+            "k5",
+            photo="p1.jpg",
+            _attachments=[
+                {
+                    "download_url": "https://kf.kobotoolbox.org/media/original?media_file=agent_labe/attachments/p1.jpg",
+                    "filename": "agent_labe/attachments/k5/p1.jpg",
+                    "mimetype": "image/jpeg",
+                    "instance": 1,
+                    "xform": 1,
+                    "id": 7,
+                }
+            ],
+        )
+    ]
+    services.pull(connection=kobo_connection, actor=None)
+    attachment = FieldAttachment.objects.get()
+    assert attachment.name == "p1.jpg"
+    assert base64.b64decode(attachment.content_b64).startswith(b"\xff\xd8")
