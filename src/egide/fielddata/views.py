@@ -7,11 +7,13 @@ import functools
 from typing import Any
 
 from django.contrib import messages
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from egide.core.exports import XLSX_TYPE
@@ -81,16 +83,53 @@ def imports_view(request: HttpRequest) -> HttpResponse:
     return render(request, "fielddata/imports.html", context)
 
 
+class _SizeLimit(FileUploadHandler):
+    """Stops reading an upload as soon as it passes the limit (a body sent without a length,
+    or lying about it): the rest is never written anywhere."""
+
+    def __init__(self, request: Any, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.exceeded = True
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def _too_big(request: HttpRequest) -> HttpResponse:
+    messages.error(request, TOO_BIG % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
+    response = redirect("fielddata:imports")
+    response["Connection"] = "close"
+    return response
+
+
+@csrf_exempt  # checked by _upload, once the size is known to be acceptable
 def upload_view(request: HttpRequest) -> HttpResponse:
-    """An offline export. A body larger than the limit is refused before it is read."""
+    """An offline export. A body larger than the limit is refused before it is read: by its
+    declared length, or while it streams in (the CSRF check would otherwise read it first)."""
     if not can_manage_imports(request.user) or request.method != "POST":
         raise Http404
     length = request.META.get("CONTENT_LENGTH") or "0"
     if not length.isdigit() or int(length) > MAX_UPLOAD_BYTES + 64 * 1024:
-        messages.error(request, TOO_BIG % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
-        response = redirect("fielddata:imports")
-        response["Connection"] = "close"
-        return response
+        return _too_big(request)
+    limit = _SizeLimit(request, MAX_UPLOAD_BYTES + 64 * 1024)
+    request.upload_handlers.insert(0, limit)
+    request.POST  # noqa: B018 — reads the body through the size limit, before the CSRF check
+    if limit.exceeded:
+        return _too_big(request)
+    return _upload(request, limit)
+
+
+@csrf_protect
+def _upload(request: HttpRequest, limit: _SizeLimit) -> HttpResponse:
     form = ExportUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _imports_with_form(request, form)

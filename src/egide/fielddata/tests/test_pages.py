@@ -301,3 +301,27 @@ def test_pages_show_no_raw_code(persona: Any, client_as: Any, accounts: None) ->
     for client, url in pages:
         html = client.get(url).content.decode()
         assert raw_codes_in(html, codes) == [], url
+
+
+def test_the_size_is_checked_before_the_csrf_check_reads_the_body(persona: Any) -> None:
+    """With CSRF checks on (as in production), a 200 MB body is refused by its declared length:
+    the CSRF middleware does not parse it first (that would write it all to disk)."""
+    from django.test import Client
+
+    from tests.personas import login_verified
+
+    client = login_verified(Client(enforce_csrf_checks=True), persona(roles.COORDINATOR))
+    response = client.post(
+        reverse("fielddata:upload"),
+        b"--xyz--",
+        content_type="multipart/form-data; boundary=xyz",
+        CONTENT_LENGTH=str(200 * 1024 * 1024),
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("fielddata:imports")
+    # A normal-sized upload without its CSRF token is still refused.
+    refused = client.post(
+        reverse("fielddata:upload"),
+        {"file": SimpleUploadedFile("egide_alerte.csv.zip", b"PK")},
+    )
+    assert refused.status_code == 403
+    assert not ImportRun.objects.exists()
