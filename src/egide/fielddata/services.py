@@ -291,6 +291,11 @@ def submission_apply(
         record.payload_json = _payload(submission)
         record.user = user if user is not None else record.user
         if record.user is None:
+            # Held: the organisation that collects it (connection) or imported it sees it.
+            if source.connection is not None:
+                record.organisation_id = source.connection.organisation_id
+            elif run is not None:
+                record.organisation_id = run.organisation_id
             record.status, record.reason = Outcome.HELD, _unknown_submitter(submission)
         else:
             record.organisation_id = record.user.organisation_id

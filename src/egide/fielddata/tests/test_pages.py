@@ -63,6 +63,8 @@ def test_upload_of_a_central_export_and_its_report(
     assert Alert.objects.count() == 1
     report = client.get(response["Location"]).content.decode()
     assert "GN-ZZ" in report and "2024060101" in report and "999" in report
+    held = SubmissionRecord.objects.get(logical_id="uuid:a5")
+    assert client.get(reverse("fielddata:record", args=[held.pk])).status_code == 200
     # The same export again changes nothing.
     upload(client, "egide_alerte.csv.zip", content)
     assert ImportRun.objects.first().counts["unchanged"] == 1 and Alert.objects.count() == 1
