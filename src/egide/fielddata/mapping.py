@@ -18,7 +18,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -441,14 +440,15 @@ APPLY: dict[str, Callable[[Any, dict[str, Any], FormVersion, int | None], Target
 def apply(
     form_id: str, user: Any, data: dict[str, Any], version: FormVersion, target_id: int | None
 ) -> Target:
-    """Create or update the Égide record of one submission, all or nothing (a savepoint)."""
+    """Create or update the Égide record of one submission, all or nothing: every check here
+    runs before any write, and the apps' services undo their own writes when they refuse
+    (each is atomic). Runs inside the submission's transaction (``services.submission_apply``)."""
     function = APPLY.get(form_id)
     if function is None:
         raise MappingError(
             _("The form “%(form)s” is not one of Égide's forms.") % {"form": form_id}
         )
-    with transaction.atomic():
-        return function(user, leaves(data), version, target_id)
+    return function(user, leaves(data), version, target_id)
 
 
 def leaves(data: dict[str, Any]) -> dict[str, Any]:
