@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -327,3 +328,72 @@ def test_the_size_is_checked_before_the_csrf_check_reads_the_body(persona: Any) 
     )
     assert refused.status_code == 403
     assert not ImportRun.objects.exists()
+
+
+def test_central_export_with_a_repeat(persona: Any, client_as: Any) -> None:
+    """The attendance sheet's repeat comes in its own CSV, joined by PARENT_KEY."""
+    from egide.training.models import Attendance
+    from egide.training.services import participant_register, session_create
+
+    trainer = persona(roles.TRAINER)
+    FieldAccount.objects.create(remote_id="8", user=trainer)
+    day = timezone.localdate() - timedelta(days=1)
+    session = session_create(
+        actor=trainer,
+        kind="workshop",
+        title="Atelier (fictif)",
+        modules=["M1"],
+        start_date=day,
+        end_date=day,
+    )
+    one = participant_register(
+        actor=trainer,
+        session=session,
+        full_name="Awa Bah (fictive)",
+        sex="female",
+        age_band="25_59",
+        actor_type="cso",
+    )
+    two = participant_register(
+        actor=trainer,
+        session=session,
+        full_name="Ibrahima Sow (fictif)",
+        sex="male",
+        age_band="18_24",
+        actor_type="cbo",
+    )
+    content = central_zip(
+        "egide_presence",
+        [
+            {
+                "egide_version": "e1-c1.0-r1.0",
+                "session": str(session.pk),
+                "day": day.isoformat(),
+                "KEY": "uuid:p1",
+                "submitter": "8",
+            }
+        ],
+        repeats={
+            "participants": [
+                {
+                    "enrollment": one.pk,
+                    "present": "yes",
+                    "PARENT_KEY": "uuid:p1",
+                    "KEY": "uuid:p1/participants[1]",
+                },
+                {
+                    "enrollment": two.pk,
+                    "present": "no",
+                    "PARENT_KEY": "uuid:p1",
+                    "KEY": "uuid:p1/participants[2]",
+                },
+            ]
+        },
+    )
+    response = upload(client_as(persona(roles.COORDINATOR)), "egide_presence.csv.zip", content)
+    assert response.status_code == 302
+    assert ImportRun.objects.get().counts["created"] == 1
+    assert {a.enrollment_id: a.present for a in Attendance.objects.all()} == {
+        one.pk: True,
+        two.pk: False,
+    }
