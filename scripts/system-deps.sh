@@ -17,6 +17,8 @@ command -v npm >/dev/null || missing+=(nodejs npm)
 # WeasyPrint (certificates, attendance sheets) needs Pango and a font.
 ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+# ODK Validate (bundled with pyxform) checks the generated field forms; it runs on Java.
+command -v java >/dev/null || missing+=(default-jre-headless)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

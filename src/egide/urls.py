@@ -16,6 +16,7 @@ urlpatterns = [
     path("policy/", include("egide.policy.urls")),
     path("jobs/", include("egide.jobs.urls")),
     path("interop/", include("egide.interop.urls")),
+    path("field/", include("egide.fielddata.urls")),
     path("api/v1/", include("egide.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,17 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS: dict[str, Promise] = {
+    "alert.updated_from_field": _("Alert updated from an edited field submission"),
+    "screening.assessment_updated_from_field": _(
+        "Screening updated from an edited field submission"
+    ),
+    "outreach.dialogue_updated_from_field": _("Dialogue updated from an edited field submission"),
+    "fielddata.pulled": _("Field data pulled from a server"),
+    "fielddata.imported": _("Field data export imported"),
+    "fielddata.submission_reapplied": _("Field submission corrected and applied again"),
+    "fielddata.submission_viewed": _("Field submission viewed"),
+    "fielddata.form_downloaded": _("Field form downloaded"),
+    "fielddata.forms_published": _("Field forms published on a server"),
     "account.api_token_created": _("API token created"),
     "account.api_token_revoked": _("API token revoked"),
     "account.api_tokens_revoked": _("All API tokens of a user revoked"),

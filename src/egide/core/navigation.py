@@ -13,6 +13,7 @@ from egide.accounts import roles
 from egide.accounts.permissions import can_use_admin, has_role
 from egide.audit.permissions import can_view_audit_trail
 from egide.cases.permissions import can_open_cases, can_raise_alert
+from egide.fielddata.permissions import can_see_own_outcomes
 from egide.interop.permissions import can_view_sms_channels
 from egide.outreach.permissions import (
     can_manage_ambassadors,
@@ -119,6 +120,13 @@ MODULES: list[Module] = [
         _("The programme's totals against its targets."),
         "outreach:reach",
         _can_read_some_reach,
+    ),
+    Module(
+        "field",
+        _("Field data"),
+        _("Forms for ODK Collect and KoboCollect, and what became of the field's submissions."),
+        "fielddata:imports",
+        can_see_own_outcomes,
     ),
     Module(
         "policy",

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "egide.api",
     "egide.jobs",
     "egide.interop",
+    "egide.fielddata",
 ]
 
 MIDDLEWARE = [
@@ -323,6 +324,7 @@ TASKS = {
 EGIDE_JOB_RESULT_DAYS = env.int("EGIDE_JOB_RESULT_DAYS", default=7)
 # Minutes without a sign of life after which a running job is declared failed (stale-job detection).
 EGIDE_JOB_STALE_MINUTES = env.int("EGIDE_JOB_STALE_MINUTES", default=15)
+EGIDE_FIELD_PULL_MINUTES = env.int("EGIDE_FIELD_PULL_MINUTES", default=15)
 # Key (Fernet, url-safe base64) encrypting `egide backup` archives; never one of the field keys.
 EGIDE_BACKUP_KEY = env.str("EGIDE_BACKUP_KEY", default="")
 MEDIA_ROOT = env.str("EGIDE_MEDIA_ROOT", default=str(VAR_DIR / "media"))

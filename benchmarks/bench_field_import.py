@@ -1,0 +1,186 @@
+"""Field import throughput: submissions/s pulled from a fake ODK Central serving OData pages in
+the recorded shape (shared/fixtures/odk-central/odk_odata_submissions.json rows, answers of
+Égide's generated alert form), each one applied in its own transaction through
+cases.services.alert_raise (alert + audit event + submission record + outcome).
+
+The fake server runs in its own process (as a real server would), pages of 1,000 rows with
+Central's nextLink. Prints the first-pull rate (every submission creates an alert), the rate of
+a pull that finds every submission unchanged, and the peak memory of the importing process.
+
+Use a dedicated database: the script migrates it and fills it.
+
+    createdb -h 127.0.0.1 -U postgres egide_bench_field
+    DEBUG=false DATABASE_URL=postgres://postgres@127.0.0.1:5432/egide_bench_field \\
+      DJANGO_SETTINGS_MODULE=egide.settings.dev PYTHONPATH=src:. \\
+      .venv/bin/python benchmarks/bench_field_import.py 20000
+
+Target (issue #14): at least 2,000 submissions/s, memory bounded (pages are streamed). It also
+prints how fast the cases service raises the same alerts when called directly (one transaction
+each): an import that must go through that service cannot be faster.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import sys
+import time
+from typing import Any
+
+TARGET = 2000
+
+
+def _rows(n: int) -> list[dict[str, Any]]:
+    from datetime import UTC, datetime, timedelta
+
+    from egide.fielddata.tests.fakes import central_row
+
+    seen = (datetime.now(tz=UTC).date() - timedelta(days=1)).isoformat()
+    rows = []
+    for i in range(n):
+        answers = {
+            "egide_version": "e1-c1.0-r1.0",
+            "region": "GN-L",
+            "prefecture": "GN-LA",
+            "locality": f"Village {i % 50} (fictif)",
+            "border_point": "",
+            "seen_on": seen,
+            "urgency": ("immediate", "urgent", "normal")[i % 3],
+            "child_concerned": "yes" if i % 2 else "no",
+            "person_description": f"personne {i} (fictive)",
+            "what_was_seen": "observation de banc d'essai (fictive)",
+            "photo": None,
+        }
+        stamp = (
+            f"2026-11-24T{(i // 3600) % 24:02d}:{(i // 60) % 60:02d}:{i % 60:02d}.{i % 1000:03d}Z"
+        )
+        rows.append(
+            central_row(
+                logical_id=f"uuid:00000000-0000-4000-8000-{i:012d}", data=answers, submitted=stamp
+            )
+        )
+    return rows
+
+
+def _serve(n: int, port_queue: Any) -> None:
+    import django
+
+    django.setup()
+    from egide.fielddata.tests.fakes import FakeCentral, serve
+
+    fake = FakeCentral()
+    fake.rows["egide_alerte"] = _rows(n)
+    with serve(fake) as url:
+        port_queue.put(url)
+        while True:
+            time.sleep(3600)
+
+
+def main() -> None:
+    import django
+
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egide.settings.dev")
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from egide.accounts import roles
+    from egide.accounts.models import Organisation, Role
+    from egide.accounts.roles import load_roles
+    from egide.cases.models import Alert
+    from egide.core.reference import ensure_reference_data
+    from egide.fielddata.models import Connection, FieldAccount, SubmissionRecord
+    from egide.fielddata.services import pull
+    from tests.personas import make_user
+
+    ensure_reference_data()
+    load_roles(Role)
+    org, _created = Organisation.objects.get_or_create(
+        name="ONG banc d'essai (fictive)", defaults={"type": "ngo", "is_fictitious": True}
+    )
+    from egide.accounts.models import User
+
+    user = User.objects.filter(username="bench_ambassador").first() or make_user(
+        "bench_ambassador", roles.MIGRANT_AMBASSADOR, org, ["GN-L"]
+    )
+    SubmissionRecord.objects.filter(server__startswith="http://127.0.0.1").delete()
+
+    queue: Any = multiprocessing.Queue()
+    server = multiprocessing.Process(target=_serve, args=(n, queue), daemon=True)
+    server.start()
+    url = queue.get(timeout=120)
+    connection, _created = Connection.objects.update_or_create(
+        name="bench",
+        defaults={
+            "kind": Connection.Kind.ODK_CENTRAL,
+            "organisation": org,
+            "base_url": url,
+            "project": "1",
+            "username": "bench@example.org",
+            "secret": "secret-de-test",
+            "timeout_seconds": 60,
+        },
+    )
+    connection.watermarks.all().delete()
+    FieldAccount.objects.get_or_create(
+        connection=connection, remote_id="5", defaults={"user": user}
+    )
+    alerts_before = Alert.objects.count()
+    try:
+        start = time.perf_counter()
+        run = pull(connection=connection, actor=None)
+        first = time.perf_counter() - start
+        if run.counts["created"] != n or Alert.objects.count() - alerts_before != n:
+            raise SystemExit(f"unexpected outcome: {run.counts}")
+        connection.watermarks.all().delete()  # pull everything again: all unchanged
+        start = time.perf_counter()
+        again = pull(connection=connection, actor=None)
+        second = time.perf_counter() - start
+        if again.counts["unchanged"] != n:
+            raise SystemExit(f"unexpected outcome: {again.counts}")
+    finally:
+        server.terminate()
+    ceiling = _alert_service_rate(user, min(n, 1000))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rate = n / first
+    print(f"database: {connection_vendor()}")
+    print(f"first pull: {n} submissions created in {first:.2f} s = {rate:,.0f} submissions/s")
+    print(f"second pull (all unchanged): {n / second:,.0f} submissions/s")
+    print(f"for comparison, cases.services.alert_raise alone: {ceiling:,.0f} alerts/s")
+    print(f"peak memory of the importing process: {peak_mb:.0f} MB")
+    print(f"target {TARGET}/s: {'met' if rate >= TARGET else 'NOT met'}")
+
+
+def _alert_service_rate(user: Any, n: int) -> float:
+    """The same alerts raised directly by the cases service, one transaction each: the
+    ceiling of an import that must go through it."""
+    from datetime import UTC, datetime, timedelta
+
+    from egide.cases.services import alert_raise
+    from egide.core.models import Region
+
+    region = Region.objects.get(code="GN-L")
+    seen = datetime.now(tz=UTC).date() - timedelta(days=1)
+    start = time.perf_counter()
+    for i in range(n):
+        alert_raise(
+            actor=user,
+            region=region,
+            seen_on=seen,
+            person_description=f"personne {i} (fictive)",
+            what_was_seen="observation de banc d'essai (fictive)",
+            urgency="normal",
+        )
+    return n / (time.perf_counter() - start)
+
+
+def connection_vendor() -> str:
+    from django.db import connection
+
+    return str(connection.vendor)
+
+
+if __name__ == "__main__":
+    main()
