@@ -300,7 +300,6 @@ def run_web_interview(client: Client, s: dict[str, Any]) -> None:
         url = reverse("screening:interview_step", args=[draft.pk, step])
         return client.post(url, {"go": action, **data})
 
-    client.get("/screening/interview/")
     consent = {
         "consent": "yes",
         "interview_language": "ff",
@@ -316,7 +315,8 @@ def run_web_interview(client: Client, s: dict[str, Any]) -> None:
     from egide.core.models import Region
 
     consent["region"] = str(Region.objects.get(code="GN-L").pk)
-    assert post("consent", consent).status_code == 302
+    # The first step is served at the interview's own URL; answering it starts the draft.
+    assert client.post("/screening/interview/", {"go": "next", **consent}).status_code == 302
     if s["safety"]:
         assert post("urgent", {}, s["stop"]).status_code == 302
     if s.get("stop") != "save_now":
