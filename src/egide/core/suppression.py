@@ -14,9 +14,10 @@ smallest non-zero visible cell of the line (hiding a zero would tell little: the
 still bound the small cell tightly), then, if none, the first visible cell. Hiding a complement
 can break another line, so the rule runs until no line hides exactly one cell.
 
-This is the classic "no lone suppression per line" rule used by statistical offices for
-frequency tables. It does not defend against every linear-programming attack on large linked
-tables; the tables Égide publishes are small (at most three dimensions) and periods are whole
+Beyond that rule, each "<5" cell is checked against the attacker's linear programme (the least
+and greatest value it can take given everything shown), as statistical offices' disclosure
+tools do, with SciPy's HiGHS solver. Tables that are published separately are not linked to
+one another here: callers suppress together what is shown together, and periods are whole
 months (``policy.rules.whole_months``), which keeps differencing between tables out of reach.
 
 Pure Python, no Django: the same module serves pages, files, the API and the command line.
@@ -24,11 +25,13 @@ Pure Python, no Django: the same module serves pages, files, the API and the com
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from fractions import Fraction
 from typing import Generic, TypeVar
+
+from scipy.optimize import linprog
 
 #: Counts below this (and above zero) are never shown.
 THRESHOLD = 5
@@ -96,11 +99,11 @@ def suppress(values: Sequence[int], lines: Sequence[Sequence[int]]) -> list[Stat
     Two passes run until neither changes anything:
     1. no line hides exactly one cell (the subtraction attack);
     2. no "<5" cell can be pinned to a single value by a reader who knows that each "<5" is 1 to
-       4, each complement at least 0, and how lines add up (interval reasoning carried across
-       lines) — e.g. two "<5" cells in a line whose hidden part sums to 2 are both 1.
+       4, each masked cell at least 0, and how lines add up — e.g. two "<5" cells in a line
+       whose hidden part sums to 2 are both 1 (checked exactly, as a linear programme).
     When a cell is pinned, the smallest non-zero visible cell of one of its lines is hidden
-    too. A table whose every cell is already hidden cannot be helped further; callers show such
-    a table as a whole as "<5".
+    too. When nothing visible is left beside a pinned "<5" cell, it is shown as hidden rather
+    than "<5" (the bound "at least 1" is what gave it away).
     """
     for v in values:
         if v < 0:
@@ -117,8 +120,14 @@ def suppress(values: Sequence[int], lines: Sequence[Sequence[int]]) -> list[Stat
     while True:
         _no_lone_cell(values, lines, states)
         pinned = [i for i in _pinned(values, lines, states) if states[i] is State.SMALL]
-        if not pinned or not _hide_beside(values, lines, states, pinned):
+        if not pinned:
             return states
+        if not _hide_beside(values, lines, states, pinned):
+            # Nothing visible is left beside them: what pins these cells is the reader's
+            # knowledge that a "<5" is at least 1 (four "<5" under a "<5" total are all 1).
+            # Show them as hidden instead, which says nothing of their size.
+            for i in pinned:
+                states[i] = State.HIDDEN
 
 
 def _complement(values: Sequence[int], states: list[State], line: Sequence[int]) -> int | None:
@@ -144,78 +153,69 @@ def _no_lone_cell(
 def _pinned(
     values: Sequence[int], lines: Sequence[Sequence[int]], states: list[State]
 ) -> list[int]:
-    """The hidden cells a reader can pin to one value by interval reasoning over the lines."""
-    inf = float("inf")
-    lo: list[float] = []
-    hi: list[float] = []
-    for v, s in zip(values, states, strict=True):
-        bounds = {State.SHOWN: (v, v), State.SMALL: (1, THRESHOLD - 1), State.HIDDEN: (0, inf)}
-        lo.append(bounds[s][0])
-        hi.append(bounds[s][1])
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            *parts, total = line
-            sum_lo = sum(lo[p] for p in parts)
-            sum_hi = sum(hi[p] for p in parts)
-            new = {total: (sum_lo, sum_hi)}
-            for p in parts:
-                new[p] = (lo[total] - (sum_hi - hi[p]), hi[total] - (sum_lo - lo[p]))
-            for i, (a, b) in new.items():
-                if a == a and a > lo[i]:  # a == a: not NaN (inf - inf)
-                    lo[i] = a
-                    changed = True
-                if b == b and b < hi[i]:
-                    hi[i] = b
-                    changed = True
-    by_bounds = {i for i, s in enumerate(states) if s is not State.SHOWN and lo[i] >= hi[i]}
-    return sorted(by_bounds | _determined(lines, states))
+    """The "<5" cells a reader can pin to one value.
 
-
-def _determined(lines: Sequence[Sequence[int]], states: list[State]) -> set[int]:
-    """The hidden cells some combination of lines gives back exactly (x = a sum of shown
-    values), found by exact Gaussian elimination over the hidden cells: a hidden cell is
-    determined when no solution of the homogeneous system moves it."""
+    The reader knows every shown value, that each line adds up, that a "<5" is 1 to 4 and a
+    masked cell at least 0. The least and the greatest value each "<5" cell can take under
+    those constraints is a linear programme (the "attacker's" problem of statistical
+    disclosure control); a cell whose range holds one whole number is pinned.
+    """
     hidden = [i for i, s in enumerate(states) if s is not State.SHOWN]
-    if not hidden:
-        return set()
+    small = [i for i in hidden if states[i] is State.SMALL]
+    if not small:
+        return []
     col = {cell: k for k, cell in enumerate(hidden)}
-    rows: list[list[Fraction]] = []
+    rows: list[list[float]] = []
+    rhs: list[float] = []
     for line in lines:
-        row = [Fraction(0)] * len(hidden)
         *parts, total = line
+        row = [0.0] * len(hidden)
+        constant = 0.0
         for p in parts:
             if p in col:
-                row[col[p]] += 1
+                row[col[p]] += 1.0
+            else:
+                constant -= values[p]
         if total in col:
-            row[col[total]] -= 1
+            row[col[total]] -= 1.0
+        else:
+            constant += values[total]
         if any(row):
             rows.append(row)
-    # Reduced row echelon form.
-    pivots: list[int] = []
-    r = 0
-    for c in range(len(hidden)):
-        pivot = next((k for k in range(r, len(rows)) if rows[k][c] != 0), None)
-        if pivot is None:
-            continue
-        rows[r], rows[pivot] = rows[pivot], rows[r]
-        lead = rows[r][c]
-        rows[r] = [v / lead for v in rows[r]]
-        for k in range(len(rows)):
-            if k != r and rows[k][c] != 0:
-                factor = rows[k][c]
-                rows[k] = [a - factor * b for a, b in zip(rows[k], rows[r], strict=True)]
-        pivots.append(c)
-        r += 1
-        if r == len(rows):
-            break
-    # A pivot variable with no free variable in its row is fixed; free variables never are.
-    determined = set()
-    for k, c in enumerate(pivots):
-        if all(rows[k][j] == 0 for j in range(len(hidden)) if j != c):
-            determined.add(hidden[c])
-    return determined
+            rhs.append(constant)
+    bounds: list[tuple[float, float | None]] = [
+        (1.0, float(THRESHOLD - 1)) if states[i] is State.SMALL else (0.0, None) for i in hidden
+    ]
+    pinned = []
+    for cell in small:
+        objective = [0.0] * len(hidden)
+        objective[col[cell]] = 1.0
+        low = _optimum(objective, rows, rhs, bounds)
+        high = _optimum([-c for c in objective], rows, rhs, bounds)
+        if (
+            low is not None
+            and high is not None
+            and math.ceil(low - 1e-6) >= math.floor(-high + 1e-6)
+        ):
+            pinned.append(cell)
+    return pinned
+
+
+def _optimum(
+    objective: list[float],
+    rows: list[list[float]],
+    rhs: list[float],
+    bounds: list[tuple[float, float | None]],
+) -> float | None:
+    """The least value of *objective* under the lines; None when unbounded or infeasible."""
+    result = linprog(
+        objective,
+        A_eq=rows or None,
+        b_eq=rhs or None,
+        bounds=bounds,
+        method="highs",
+    )
+    return float(result.fun) if result.status == 0 else None
 
 
 def _hide_beside(
