@@ -84,6 +84,7 @@ def _receive(request: HttpRequest, channel: SmsChannel | None, kind: str) -> Htt
             text=message.text,
             seen_on=message.seen_on,
             results=message.results,
+            derived_id=message.derived_id,
         )
         try:
             received = services.sms_receive(channel=channel, inbound=inbound)

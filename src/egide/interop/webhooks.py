@@ -22,6 +22,7 @@ MAX_BODY = 64 * 1024
 MAX_ID = 200
 MAX_SENDER = 40
 AT_FIELDS = ("from", "to", "text", "date", "id")
+DERIVED_PREFIX = "sha256:"
 
 # Refusal codes; the view words them (translated) with the parameters given.
 TOO_BIG = "too_big"
@@ -50,6 +51,10 @@ class Message:
     text: str
     seen_on: date | None = None
     results: dict[str, Any] = field(default_factory=dict)
+    # True when the gateway gave no id and message_id is a digest of the content: the same
+    # digest again is a retry only within a short window (the same person may text the same
+    # words again later; that is a new message).
+    derived_id: bool = False
 
 
 def _decode(body: bytes) -> str:
@@ -108,6 +113,7 @@ def read_rapidpro(body: bytes) -> Message:
                 _check_length(value)
             clean_results[str(key)[:100]] = {"value": value, "category": entry.get("category")}
     message_id = ""
+    derived = False
     for source in (given, run):
         if isinstance(source, Mapping) and isinstance(source.get("uuid"), str):
             message_id = _text(source["uuid"], "uuid", MAX_ID)
@@ -127,8 +133,9 @@ def read_rapidpro(body: bytes) -> Message:
             sort_keys=True,
             ensure_ascii=False,
         )
-        message_id = "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-    return Message(message_id, sender, text, None, clean_results)
+        message_id = DERIVED_PREFIX + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        derived = True
+    return Message(message_id, sender, text, None, clean_results, derived)
 
 
 def parse_at_date(value: str) -> date:

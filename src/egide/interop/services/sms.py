@@ -8,7 +8,7 @@ import hmac
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -148,6 +148,8 @@ class Inbound:
     text: str
     seen_on: date | None = None
     results: dict[str, Any] = field(default_factory=dict)
+    # message_id is a digest of the content (the gateway gave no id): see _same_message_ids.
+    derived_id: bool = False
 
 
 @dataclass(frozen=True)
@@ -182,22 +184,41 @@ def _rate_exceeded(sender_index: str) -> bool:
     return recent.count() >= allowed
 
 
-def _existing(channel: SmsChannel, message_id: str) -> Received | None:
-    found = (
-        SmsDelivery.objects.filter(channel=channel, message_id=message_id)
-        .select_related("alert")
-        .first()
-    )
-    if found is None or found.alert is None:
+def _same_message_ids(inbound: Inbound, now: datetime) -> tuple[str, list[str], datetime | None]:
+    """(id to store, ids under which the same message may already be stored, since when).
+
+    A gateway's own id means the same message whenever it comes back. A digest of the content
+    (RapidPro's default body has no id) means a retry only within EGIDE_SMS_RETRY_WINDOW_SECONDS:
+    it is stored with the number of its time slot of that length, and looked up in the current
+    and the previous slot, received within the window (a retry across a slot edge is still
+    found; the same words texted again later are a new message)."""
+    if not inbound.derived_id:
+        return inbound.message_id, [inbound.message_id], None
+    window = max(1, int(settings.EGIDE_SMS_RETRY_WINDOW_SECONDS))
+    slot = int(now.timestamp() // window)
+    ids = [f"{inbound.message_id}:{slot}", f"{inbound.message_id}:{slot - 1}"]
+    return ids[0], ids, now - timedelta(seconds=window)
+
+
+def _existing(
+    channel: SmsChannel, message_ids: list[str], since: datetime | None = None
+) -> Received | None:
+    found = SmsDelivery.objects.filter(channel=channel, message_id__in=message_ids)
+    if since is not None:
+        found = found.filter(received_at__gte=since)
+    delivery = found.select_related("alert").order_by("-received_at", "-id").first()
+    if delivery is None or delivery.alert is None:
         return None
-    return Received(found.alert, True, found.recognised)
+    return Received(delivery.alert, True, delivery.recognised)
 
 
 def sms_receive(*, channel: SmsChannel, inbound: Inbound) -> Received:
     """Turn a message into an alert through the cases app's alert service (routing to the
     region's supervisors, triage deadline, reference code). The same message id again gives the
     first alert back and creates nothing. Raises SmsRefused past the per-number rate."""
-    again = _existing(channel, inbound.message_id)
+    now = timezone.now()
+    stored_id, same_ids, since = _same_message_ids(inbound, now)
+    again = _existing(channel, same_ids, since)
     if again is not None:
         return again
     sender_index = blind_index(inbound.sender)
@@ -242,7 +263,8 @@ def sms_receive(*, channel: SmsChannel, inbound: Inbound) -> Received:
             )
             delivery = SmsDelivery.objects.create(
                 channel=channel,
-                message_id=inbound.message_id,
+                message_id=stored_id,
+                received_at=now,
                 sender=inbound.sender,
                 sender_index=sender_index,
                 text=inbound.text,
@@ -261,7 +283,7 @@ def sms_receive(*, channel: SmsChannel, inbound: Inbound) -> Received:
             )
     except IntegrityError:
         # The same message delivered twice at the same moment: the other delivery won.
-        again = _existing(channel, inbound.message_id)
+        again = _existing(channel, [stored_id])
         if again is None:
             raise
         return again

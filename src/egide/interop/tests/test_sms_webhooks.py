@@ -291,3 +291,47 @@ def test_retention_purge_erases_the_sms(
     case_purge(case=case)
     delivery = SmsDelivery.objects.get()
     assert delivery.sender == "" and delivery.text == ""
+
+
+def _at(moment: str) -> Any:
+    from datetime import datetime
+    from unittest import mock
+
+    when = datetime.fromisoformat(moment)
+    return mock.patch("django.utils.timezone.now", return_value=when)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "alerts"),
+    [
+        # more than the window (10 minutes) apart: the same words texted again, a new alert
+        ("2026-11-20T08:00:00+00:00", "2026-11-20T08:10:01+00:00", 2),
+        ("2026-11-20T08:00:00+00:00", "2026-11-21T08:00:00+00:00", 2),
+        # within the window: the gateway's retry, one alert (also across a slot edge)
+        ("2026-11-20T08:00:00+00:00", "2026-11-20T08:09:59+00:00", 1),
+        ("2026-11-20T08:09:59+00:00", "2026-11-20T08:10:01+00:00", 1),
+    ],
+)
+def test_rapidpro_body_without_id_is_a_retry_only_within_the_window(
+    channel_of: Callable[[str], Any], first: str, second: str, alerts: int
+) -> None:
+    channel, secret = channel_of("rapidpro")
+    with _at(first):
+        one = post_rapidpro(channel, secret, rapidpro_body())
+    with _at(second):
+        two = post_rapidpro(channel, secret, rapidpro_body())
+    assert one.status_code == two.status_code == 200, two.content
+    assert Alert.objects.count() == alerts and SmsDelivery.objects.count() == alerts
+    assert two.json()["duplicate"] is (alerts == 1)
+
+
+def test_rapidpro_run_uuid_is_a_retry_whenever_it_comes_back(
+    channel_of: Callable[[str], Any],
+) -> None:
+    channel, secret = channel_of("rapidpro")
+    body = rapidpro_body(run={"uuid": "run-9"})
+    with _at("2026-11-20T08:00:00+00:00"):
+        post_rapidpro(channel, secret, body)
+    with _at("2026-11-21T08:00:00+00:00"):
+        again = post_rapidpro(channel, secret, body)
+    assert again.json()["duplicate"] is True and Alert.objects.count() == 1
