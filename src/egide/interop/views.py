@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -66,11 +67,21 @@ def _header_secret(request: HttpRequest) -> str:
     return request.headers.get("X-Egide-Secret", "").strip()
 
 
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
+
+
 def _receive(request: HttpRequest, channel: SmsChannel | None, kind: str) -> HttpResponse:
     # Gateways get the system's language (French first), whatever they send.
     with translation.override("fr"):
         if channel is None:
             return _answer(401, str(NO_SECRET))
+        if _declared_length(request) > webhooks.MAX_BODY:
+            # Refused before the body is read (Django would refuse past its own limit in HTML).
+            return _answer(400, str(BAD_REQUEST[webhooks.TOO_BIG]))
         try:
             if kind == SmsChannel.Kind.RAPIDPRO:
                 message = webhooks.read_rapidpro(request.body)
@@ -78,6 +89,8 @@ def _receive(request: HttpRequest, channel: SmsChannel | None, kind: str) -> Htt
                 message = webhooks.read_africastalking(request.body, request.content_type or "")
         except webhooks.BadPayload as bad:
             return _answer(400, str(BAD_REQUEST[bad.code]) % bad.params)
+        except RequestDataTooBig:
+            return _answer(400, str(BAD_REQUEST[webhooks.TOO_BIG]))
         inbound = services.Inbound(
             message_id=message.message_id,
             sender=message.sender,

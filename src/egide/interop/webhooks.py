@@ -66,6 +66,23 @@ def _decode(body: bytes) -> str:
         raise BadPayload(NOT_UTF8) from exc
 
 
+def _check_unicode(value: Any) -> None:
+    """Refuse a document holding a string that is not Unicode text (a lone surrogate escaped in
+    JSON, ``"\\ud800"``): it could be neither hashed, encrypted nor stored. Keys included."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise BadPayload(NOT_UTF8) from exc
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _check_unicode(key)
+            _check_unicode(item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_unicode(item)
+
+
 def _text(value: Any, name: str, limit: int) -> str:
     if not isinstance(value, str) or len(value) > limit or "\x00" in value:
         raise BadPayload(BAD_FIELD, name=name)
@@ -88,6 +105,7 @@ def read_rapidpro(body: bytes) -> Message:
         raise BadPayload(NOT_JSON) from exc
     if not isinstance(document, Mapping):
         raise BadPayload(NOT_JSON)
+    _check_unicode(document)
     contact = document.get("contact")
     urn = contact.get("urn") if isinstance(contact, Mapping) else None
     results = document.get("results")
@@ -101,6 +119,8 @@ def read_rapidpro(body: bytes) -> Message:
         missing.append("results")
     if missing:
         raise BadPayload(MISSING, fields=", ".join(missing))
+    if results is not None and not isinstance(results, Mapping):
+        raise BadPayload(BAD_FIELD, name="results")
     assert isinstance(urn, str)  # noqa: S101 - checked above
     sender = phone_from_urn(_text(urn, "contact.urn", MAX_SENDER + 10))
     text = _text(input_text, "input.text", MAX_TEXT * 4) if input_text is not None else ""
@@ -111,6 +131,8 @@ def read_rapidpro(body: bytes) -> Message:
             value = entry.get("value")
             if isinstance(value, str):
                 _check_length(value)
+                if "\x00" in value:
+                    raise BadPayload(BAD_FIELD, name=f"results.{str(key)[:40]}")
             clean_results[str(key)[:100]] = {"value": value, "category": entry.get("category")}
     message_id = ""
     derived = False

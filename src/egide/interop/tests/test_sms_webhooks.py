@@ -335,3 +335,56 @@ def test_rapidpro_run_uuid_is_a_retry_whenever_it_comes_back(
     with _at("2026-11-21T08:00:00+00:00"):
         again = post_rapidpro(channel, secret, body)
     assert again.json()["duplicate"] is True and Alert.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            b'{"contact": {"urn": "tel:+224620000001"}, "results": [1], "input": {"text": "x"}}',
+            "results",
+        ),
+        (
+            b'{"contact": {"urn": "tel:+224620000001"}, "results": "x", "input": {"text": "x"}}',
+            "results",
+        ),
+        (b'{"contact": {"urn": "tel:+224620000001"}, "results": 3}', "results"),
+        (b'{"contact": {"urn": "tel:+224620000001"}, "input": {"text": "a\\ud800b"}}', "UTF-8"),
+        (b'{"contact": {"urn": "tel:+224\\udc00"}, "input": {"text": "x"}}', "UTF-8"),
+        (
+            b'{"contact": {"urn": "tel:+224620000001"}, "results": {"message": {"value": '
+            b'"\\ud800"}}}',
+            "UTF-8",
+        ),
+        (
+            b'{"contact": {"urn": "tel:+224620000001"}, "results": {"\\ud800": {"value": "x"}}}',
+            "UTF-8",
+        ),
+        (
+            b'{"contact": {"urn": "tel:+224620000001"}, "results": {"m": {"value": "a\\u0000"}}}',
+            "results.m",
+        ),
+    ],
+)
+def test_malformed_rapidpro_bodies_get_a_clear_400(
+    channel_of: Callable[[str], Any], raw: bytes, expected: str
+) -> None:
+    channel, secret = channel_of("rapidpro")
+    response = post_rapidpro(channel, secret, None, raw=raw)
+    assert response.status_code == 400, response.content
+    assert expected in response.json()["detail"]
+    assert not Alert.objects.exists() and not SmsDelivery.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["rapidpro", "africastalking"])
+def test_oversized_body_gets_a_json_400_before_it_is_read(
+    kind: str, channel_of: Callable[[str], Any]
+) -> None:
+    channel, secret = channel_of(kind)
+    big = b"x" * (3 * 1024 * 1024)  # past Django's own limit (2.5 MB) as well
+    if kind == "rapidpro":
+        response = post_rapidpro(channel, secret, None, raw=big)
+    else:
+        response = post_at(channel, secret, big)
+    assert response.status_code == 400
+    assert "64" in response.json()["detail"]
