@@ -50,7 +50,8 @@ def test_sms_alert_to_cpims_referral(
     )
     # 1. The relay's SMS reaches Égide through the gateway.
     answer = requests.post(
-        f"{base}/interop/sms/africastalking/{channel.public_id}/{secret}/",
+        f"{base}/interop/sms/africastalking/{channel.public_id}/",
+        params={"k": secret},
         data={
             "from": "+224620000321",
             "to": "38383",

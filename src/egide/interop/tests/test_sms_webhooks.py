@@ -58,7 +58,11 @@ def at_form(**override: str) -> dict[str, str]:
 
 
 def post_at(channel: Any, secret: str, body: bytes | str, content_type: str = "") -> Any:
-    url = reverse("interop:africastalking_webhook", args=[channel.public_id, secret])
+    url = (
+        reverse("interop:africastalking_webhook", args=[channel.public_id])
+        + "?"
+        + urlencode({"k": secret})
+    )
     return Client().post(
         url, body, content_type=content_type or "application/x-www-form-urlencoded"
     )
@@ -388,3 +392,30 @@ def test_oversized_body_gets_a_json_400_before_it_is_read(
         response = post_at(channel, secret, big)
     assert response.status_code == 400
     assert "64" in response.json()["detail"]
+
+
+def test_africastalking_secret_never_reaches_the_logs(
+    channel_of: Callable[[str], Any], settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The address given to the administrator carries the secret outside the path: gunicorn's
+    access log (``%(U)s``, the path) and Django's 400/429 warnings never write it."""
+    import logging
+    from urllib.parse import urlsplit
+
+    from django.test import RequestFactory
+
+    from egide.interop.views import _webhook_url
+
+    settings.EGIDE_SMS_RATE_PER_NUMBER = "1/hour"
+    channel, secret = channel_of("africastalking")
+    given = urlsplit(_webhook_url(RequestFactory().get("/"), channel, secret))
+    assert secret not in given.path
+    address = f"{given.path}?{given.query}"
+    with caplog.at_level(logging.DEBUG):
+        form = "application/x-www-form-urlencoded"
+        ok = Client().post(address, urlencode(at_form(id="a1")), content_type=form)
+        bad = Client().post(address, urlencode(at_form(date="hier")), content_type=form)
+        limited = Client().post(address, urlencode(at_form(id="a2")), content_type=form)
+    assert (ok.status_code, bad.status_code, limited.status_code) == (200, 400, 429)
+    assert "Bad Request" in caplog.text and "Too Many Requests" in caplog.text
+    assert secret not in caplog.text
