@@ -22,6 +22,27 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
+
+DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of *url*, the port made explicit: the server the password is for."""
+    parts = urlsplit(url.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), port or DEFAULT_PORTS.get(scheme)
+
+
+def host_of(url: str) -> str:
+    """``host:port`` of *url* (what the audit records of a change of server)."""
+    _scheme, host, port = origin(url)
+    return f"{host}:{port}" if port else host
+
 
 # Égide field → Primero field (empty: never sent). Order = order on the page.
 DEFAULT_FIELD_MAP: dict[str, str] = {

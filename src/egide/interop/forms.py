@@ -26,6 +26,10 @@ EGIDE_FIELD_LABELS = {
 }
 HTTPS_REQUIRED = _("Use an https:// address (http:// only for a server on this machine).")
 PASSWORD_REQUIRED = _("Give the account's password.")
+PASSWORD_FOR_NEW_SERVER = _(
+    "The address points to another server (scheme, host or port changed): give the account's "
+    "password again, so that the current one is never sent to the new server."
+)
 PRIMERO_NAME = r"^[a-z][a-z0-9_]*$"
 PRIMERO_NAME_HELP = _("A Primero field name: small letters, digits and _; empty: never sent.")
 
@@ -93,6 +97,13 @@ class CpimsConnectionForm(forms.Form):
         data = super().clean() or {}
         if self.connection is None and not data.get("password"):
             self.add_error("password", PASSWORD_REQUIRED)
+        elif (
+            self.connection is not None
+            and data.get("base_url")
+            and not data.get("password")
+            and cpims_rules.origin(data["base_url"]) != cpims_rules.origin(self.connection.base_url)
+        ):
+            self.add_error("password", PASSWORD_FOR_NEW_SERVER)
         data["field_map"] = {
             name: data.get(f"map_{name}", "") or "" for name in cpims_rules.EGIDE_FIELDS
         }

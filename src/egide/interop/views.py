@@ -225,19 +225,23 @@ def cpims_connection_view(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.cpims_connection_save(
-            actor=request.user,
-            base_url=data["base_url"],
-            username=data["username"],
-            password=data["password"],
-            module_id=data["module_id"],
-            protection_concerns=data["protection_concerns"],
-            field_map=data["field_map"],
-            logins_per_minute=data["logins_per_minute"],
-            enabled=data["enabled"],
-        )
-        messages.success(request, SAVED)
-        return redirect("interop:cpims_connection")
+        try:
+            services.cpims_connection_save(
+                actor=request.user,
+                base_url=data["base_url"],
+                username=data["username"],
+                password=data["password"],
+                module_id=data["module_id"],
+                protection_concerns=data["protection_concerns"],
+                field_map=data["field_map"],
+                logins_per_minute=data["logins_per_minute"],
+                enabled=data["enabled"],
+            )
+        except CaseError as exc:
+            form.add_error("password", str(exc))
+        else:
+            messages.success(request, SAVED)
+            return redirect("interop:cpims_connection")
     return render(
         request, "interop/cpims_connection.html", {"form": form, "connection": connection}
     )

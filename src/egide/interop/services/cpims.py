@@ -23,6 +23,11 @@ from egide.interop.primero import PrimeroClient, PrimeroUnreachable, token_from
 
 # --- CPIMS+ connection --------------------------------------------------------------------------
 
+PASSWORD_FOR_NEW_SERVER = _(
+    "The address points to another server (scheme, host or port changed): give the account's "
+    "password again, so that the current one is never sent to the new server."
+)
+
 
 @transaction.atomic
 def cpims_connection_save(
@@ -37,11 +42,15 @@ def cpims_connection_save(
     logins_per_minute: int,
     enabled: bool,
 ) -> CpimsConnection:
-    """Set up or change the CPIMS+ connection (an empty password keeps the current one). A
+    """Set up or change the CPIMS+ connection (an empty password keeps the current one, but
+    only for the same server: another scheme, host or port needs the password again). A
     change of address or account forgets the current session."""
     connection = CpimsConnection.objects.select_for_update().order_by("pk").first()
+    old_host = cpims_rules.host_of(connection.base_url) if connection is not None else ""
     if connection is None:
         connection = CpimsConnection(password=password)
+    elif not password and cpims_rules.origin(base_url) != cpims_rules.origin(connection.base_url):
+        raise CaseError(str(PASSWORD_FOR_NEW_SERVER))
     account_changed = connection.pk is None or (
         connection.base_url != base_url or connection.username != username or bool(password)
     )
@@ -64,7 +73,12 @@ def cpims_connection_save(
         actor=actor,
         action="cpims.connection_changed",
         obj=connection,
-        details={"account_changed": account_changed, "enabled": enabled},
+        details={
+            "account_changed": account_changed,
+            "enabled": enabled,
+            "old_host": old_host,
+            "new_host": cpims_rules.host_of(base_url),
+        },
     )
     return connection
 

@@ -325,3 +325,67 @@ def test_sending_again_after_a_failure_keeps_egides_id(
     assert again.pk == referral.pk and again.record_id == first_id
     assert again.status == CpimsReferral.Status.ALREADY_THERE
     assert len(primero.state.cases) == 1
+
+
+@pytest.mark.parametrize(
+    ("new_url", "needs_password"),
+    [
+        ("https://evil.example.net", True),  # another host
+        ("http://{host}", True),  # another scheme
+        ("https://{host}:8443", True),  # another port
+        ("{url}/", False),  # the same server
+    ],
+)
+def test_another_server_needs_the_password_again(
+    connected: CpimsConnection,
+    persona: Callable[[str], User],
+    settings: Any,
+    new_url: str,
+    needs_password: bool,
+) -> None:
+    from urllib.parse import urlsplit
+
+    from egide.interop.forms import CpimsConnectionForm
+
+    settings.DEBUG = True  # http:// allowed: only the change of scheme is tested
+    connected.base_url = "https://cpims.example.org"
+    connected.save()
+    url = new_url.format(host=urlsplit(connected.base_url).hostname, url=connected.base_url)
+    initial = CpimsConnectionForm.initial_for(connected)
+    data = {**initial, "base_url": url, "password": "", "enabled": "on"}
+    form = CpimsConnectionForm(data, connection=connected)
+    if needs_password:
+        assert not form.is_valid() and "password" in form.errors
+        with pytest.raises(CaseError):
+            services.cpims_connection_save(
+                actor=persona(roles.ADMINISTRATOR),
+                base_url=url,
+                username=connected.username,
+                password="",
+                module_id=connected.module_id,
+                protection_concerns=connected.protection_concerns,
+                field_map=connected.field_map,
+                logins_per_minute=3,
+                enabled=True,
+            )
+    else:
+        assert form.is_valid(), form.errors
+
+
+def test_a_change_of_server_is_audited_with_both_hosts(
+    connected: CpimsConnection, persona: Callable[[str], User]
+) -> None:
+    services.cpims_connection_save(
+        actor=persona(roles.ADMINISTRATOR),
+        base_url="https://cpims2.example.org",
+        username=connected.username,
+        password="New-Password-2026",
+        module_id=connected.module_id,
+        protection_concerns=connected.protection_concerns,
+        field_map=connected.field_map,
+        logins_per_minute=3,
+        enabled=True,
+    )
+    event = AuditEvent.objects.filter(action="cpims.connection_changed").latest("pk")
+    assert event.details["old_host"].startswith("127.0.0.1:")
+    assert event.details["new_host"] == "cpims2.example.org:443"
