@@ -291,9 +291,23 @@ def sms_receive(*, channel: SmsChannel, inbound: Inbound) -> Received:
 
 
 def sms_deliveries_purge(*, case: Case) -> int:
-    """Erase the sender's number and the text of the SMS whose alerts led to *case* (called by
-    the retention purge of the case, in its transaction); returns how many."""
-    return SmsDelivery.objects.filter(alert__case=case).update(sender="", text="")
+    """Erase the sender's number, its blind index and the text of the SMS whose alerts led to
+    *case* (called by the retention purge of the case, in its transaction); returns how many."""
+    return SmsDelivery.objects.filter(alert__case=case).update(sender="", sender_index="", text="")
+
+
+def sms_sender_index_expire(*, now: datetime | None = None) -> int:
+    """Forget the blind index of the sender's number of deliveries older than the rate-limit
+    window (the index serves only the rate limit; an HMAC of a phone number can be brute-forced
+    by whoever holds the key, so it is not kept longer). Run hourly by a scheduled job; returns
+    how many deliveries lost it."""
+    _allowed, window = parse_rate(settings.EGIDE_SMS_RATE_PER_NUMBER)
+    before = (now or timezone.now()) - timedelta(seconds=window)
+    return (
+        SmsDelivery.objects.filter(received_at__lt=before)
+        .exclude(sender_index="")
+        .update(sender_index="")
+    )
 
 
 def sms_deliveries_viewed(*, actor: Any, shown: int) -> None:

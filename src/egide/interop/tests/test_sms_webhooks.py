@@ -295,6 +295,7 @@ def test_retention_purge_erases_the_sms(
     case_purge(case=case)
     delivery = SmsDelivery.objects.get()
     assert delivery.sender == "" and delivery.text == ""
+    assert delivery.sender_index == ""  # an HMAC of the number: brute-forceable with the key
 
 
 def _at(moment: str) -> Any:
@@ -419,3 +420,31 @@ def test_africastalking_secret_never_reaches_the_logs(
     assert (ok.status_code, bad.status_code, limited.status_code) == (200, 400, 429)
     assert "Bad Request" in caplog.text and "Too Many Requests" in caplog.text
     assert secret not in caplog.text
+
+
+def test_scheduled_job_forgets_the_number_index_past_the_rate_window(
+    channel_of: Callable[[str], Any], settings: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from egide.jobs.schedule import schedule_tick
+    from egide.jobs.services import job_run
+
+    settings.EGIDE_SMS_RATE_PER_NUMBER = "2/hour"
+    channel, secret = channel_of("africastalking")
+    for i in range(2):
+        post_at(channel, secret, urlencode(at_form(id=f"old{i}")))
+    SmsDelivery.objects.update(received_at=timezone.now() - timedelta(minutes=61))
+    post_at(channel, secret, urlencode(at_form(id="new")))
+    assert "interop.sms_index_expire" in schedule_tick()
+    from egide.jobs.models import Job
+
+    job_run(job_id=Job.objects.get(kind="interop.sms_index_expire").pk)
+    kept = dict(SmsDelivery.objects.values_list("message_id", "sender_index"))
+    assert kept["old0"] == kept["old1"] == "" and kept["new"] != ""
+    assert SmsDelivery.objects.get(message_id="old0").sender == NUMBER  # the number stays
+    # the rate limit still counts the recent one
+    assert post_at(channel, secret, urlencode(at_form(id="new2"))).status_code == 200
+    assert post_at(channel, secret, urlencode(at_form(id="new3"))).status_code == 429
