@@ -125,6 +125,28 @@ def case_values(
     }
 
 
+# Primero fields Égide sets itself or that Primero sets (owner, status, record state): never a
+# mapping's target (a mapping to ``id`` would replace Égide's id, the key of retries).
+RESERVED_TARGETS = frozenset({"id", "module_id", "owned_by", "status", "record_state"})
+
+
+def mapping_problems(field_map: Mapping[str, str]) -> dict[str, str]:
+    """Égide field → "reserved" or "duplicate" for each mapping that may not be kept: a reserved
+    target, or a target another Égide field already maps to (the second and later ones)."""
+    problems: dict[str, str] = {}
+    seen: set[str] = set()
+    for name in EGIDE_FIELDS:
+        target = (field_map.get(name) or "").strip()
+        if not target:
+            continue
+        if target in RESERVED_TARGETS:
+            problems[name] = "reserved"
+        elif target in seen:
+            problems[name] = "duplicate"
+        seen.add(target)
+    return problems
+
+
 def build_case_payload(
     *,
     record_id: str,
@@ -136,8 +158,9 @@ def build_case_payload(
     """The ``POST /api/v2/cases`` body: Égide's own id, the module, and only the ticked fields
     that have a value and a Primero name."""
     data: dict[str, Any] = {"id": record_id, "module_id": module_id}
+    refused = mapping_problems(field_map)
     for name in EGIDE_FIELDS:
-        if name not in ticked:
+        if name not in ticked or name in refused:
             continue
         target = (field_map.get(name) or "").strip()
         value = values.get(name)

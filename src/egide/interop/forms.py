@@ -30,6 +30,8 @@ PASSWORD_FOR_NEW_SERVER = _(
     "The address points to another server (scheme, host or port changed): give the account's "
     "password again, so that the current one is never sent to the new server."
 )
+MAPPING_RESERVED = _("CPIMS+ sets this field itself: choose another field name.")
+MAPPING_DUPLICATE = _("Another Égide field is already sent to this CPIMS+ field.")
 PRIMERO_NAME = r"^[a-z][a-z0-9_]*$"
 PRIMERO_NAME_HELP = _("A Primero field name: small letters, digits and _; empty: never sent.")
 
@@ -107,6 +109,9 @@ class CpimsConnectionForm(forms.Form):
         data["field_map"] = {
             name: data.get(f"map_{name}", "") or "" for name in cpims_rules.EGIDE_FIELDS
         }
+        for name, problem in cpims_rules.mapping_problems(data["field_map"]).items():
+            message = MAPPING_RESERVED if problem == "reserved" else MAPPING_DUPLICATE
+            self.add_error(f"map_{name}", message)
         return data
 
     @staticmethod

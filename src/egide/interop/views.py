@@ -238,7 +238,7 @@ def cpims_connection_view(request: HttpRequest) -> HttpResponse:
                 enabled=data["enabled"],
             )
         except CaseError as exc:
-            form.add_error("password", str(exc))
+            form.add_error(None, str(exc))
         else:
             messages.success(request, SAVED)
             return redirect("interop:cpims_connection")

@@ -23,6 +23,10 @@ from egide.interop.primero import PrimeroClient, PrimeroUnreachable, token_from
 
 # --- CPIMS+ connection --------------------------------------------------------------------------
 
+BAD_MAPPING = _(
+    "The field mapping sends two Égide fields to one CPIMS+ field, or to a field CPIMS+ sets "
+    "itself (id, module_id, owned_by, status, record_state)."
+)
 PASSWORD_FOR_NEW_SERVER = _(
     "The address points to another server (scheme, host or port changed): give the account's "
     "password again, so that the current one is never sent to the new server."
@@ -45,6 +49,8 @@ def cpims_connection_save(
     """Set up or change the CPIMS+ connection (an empty password keeps the current one, but
     only for the same server: another scheme, host or port needs the password again). A
     change of address or account forgets the current session."""
+    if cpims_rules.mapping_problems(field_map):
+        raise CaseError(str(BAD_MAPPING))
     connection = CpimsConnection.objects.select_for_update().order_by("pk").first()
     old_host = cpims_rules.host_of(connection.base_url) if connection is not None else ""
     if connection is None:
@@ -78,6 +84,7 @@ def cpims_connection_save(
             "enabled": enabled,
             "old_host": old_host,
             "new_host": cpims_rules.host_of(base_url),
+            "targets": sorted({t for t in connection.field_map.values() if t}),
         },
     )
     return connection

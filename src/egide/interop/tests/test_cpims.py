@@ -389,3 +389,67 @@ def test_a_change_of_server_is_audited_with_both_hosts(
     event = AuditEvent.objects.filter(action="cpims.connection_changed").latest("pk")
     assert event.details["old_host"].startswith("127.0.0.1:")
     assert event.details["new_host"] == "cpims2.example.org:443"
+
+
+@pytest.mark.parametrize(
+    ("mapping", "refused"),
+    [
+        ({"map_first_name": "id"}, "map_first_name"),
+        ({"map_last_name": "module_id"}, "map_last_name"),
+        ({"map_sex": "owned_by"}, "map_sex"),
+        ({"map_age": "status"}, "map_age"),
+        ({"map_birth_date": "record_state"}, "map_birth_date"),
+        ({"map_last_name": "name_first"}, "map_last_name"),  # two fields, one target
+    ],
+)
+def test_mapping_to_reserved_or_shared_targets_is_refused(
+    persona: Callable[[str], User], mapping: dict[str, str], refused: str
+) -> None:
+    from egide.interop.forms import CpimsConnectionForm
+
+    data = {
+        **CpimsConnectionForm.initial_for(None),
+        "base_url": "https://127.0.0.1:8443",
+        "username": "egide-api",
+        "password": "x",
+        "enabled": "on",
+        **mapping,
+    }
+    form = CpimsConnectionForm(data, connection=None)
+    assert not form.is_valid() and refused in form.errors
+    with pytest.raises(CaseError):
+        services.cpims_connection_save(
+            actor=persona(roles.ADMINISTRATOR),
+            base_url="https://127.0.0.1:8443",
+            username="egide-api",
+            password="x",
+            module_id="primeromodule-cp",
+            protection_concerns="trafficked",
+            field_map={**DEFAULT_FIELD_MAP, **{k[4:]: v for k, v in mapping.items()}},
+            logins_per_minute=3,
+            enabled=True,
+        )
+
+
+def test_payload_never_lets_a_mapping_replace_egides_id() -> None:
+    from egide.interop.cpims_rules import build_case_payload
+
+    payload = build_case_payload(
+        record_id="r-1",
+        values={"first_name": "Aïssatou", "last_name": "Baldé"},
+        ticked=["first_name", "last_name"],
+        field_map={"first_name": "id", "last_name": "module_id"},
+        module_id="primeromodule-cp",
+    )
+    assert payload == {"data": {"id": "r-1", "module_id": "primeromodule-cp"}}
+
+
+def test_the_targets_written_are_audited(
+    connected: CpimsConnection, primero: FakePrimero, persona: Callable[[str], User]
+) -> None:
+    worker = persona(roles.CASE_WORKER)
+    refer_and_run(worker, child_case(persona), ["first_name", "sex"])
+    sent = AuditEvent.objects.get(action="cpims.sent")
+    assert sent.details["fields"] == ["name_first", "sex"]
+    changed = AuditEvent.objects.filter(action="cpims.connection_changed").latest("pk")
+    assert "name_first" in changed.details["targets"]
