@@ -18,6 +18,7 @@ an administrator. Defaults follow the issue and PRI db/forms/case/basic_identity
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +37,25 @@ def origin(url: str) -> tuple[str, str, int | None]:
         port = None
     scheme = parts.scheme.lower()
     return scheme, (parts.hostname or "").lower(), port or DEFAULT_PORTS.get(scheme)
+
+
+def address_forbidden(address: str) -> bool:
+    """True for an address CPIMS+ may not be reached at unless its host is allowlisted: anything
+    but a global unicast address (loopback, private, link-local, shared, reserved, multicast,
+    unspecified; an IPv4 address mapped into IPv6 is judged as IPv4)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return True
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
+
+
+def host_allowlisted(host: str, allowed: list[str] | tuple[str, ...]) -> bool:
+    """*host* (a URL's host name or address) is one of the allowlisted hosts."""
+    wanted = host.strip().strip("[]").lower()
+    return any(wanted == entry.strip().strip("[]").lower() for entry in allowed if entry.strip())
 
 
 def host_of(url: str) -> str:

@@ -19,7 +19,12 @@ from egide.cases.models import Case, Consent
 from egide.cases.services import CaseError, active_consent
 from egide.interop import cpims_rules
 from egide.interop.models import CpimsConnection, CpimsReferral
-from egide.interop.primero import PrimeroClient, PrimeroUnreachable, token_from
+from egide.interop.primero import (
+    PrimeroClient,
+    PrimeroForbiddenAddress,
+    PrimeroUnreachable,
+    token_from,
+)
 
 # --- CPIMS+ connection --------------------------------------------------------------------------
 
@@ -202,6 +207,10 @@ NO_TOKEN = _(
     "CPIMS+ accepted the login but sent no session token (Authorization header): check the "
     "CPIMS+ address."
 )
+FORBIDDEN_ADDRESS = _(
+    "The CPIMS+ address (%(host)s) leads to a local or private network address: Égide does not "
+    "send there unless the server's settings allow this host."
+)
 GAVE_UP = _("Not sent after %(n)s attempts. Last answer: %(last)s Try again later.")
 
 
@@ -223,7 +232,9 @@ class CpimsFailed(Exception):
 
 
 def _client(connection: CpimsConnection) -> PrimeroClient:
-    return PrimeroClient(connection.base_url, settings.EGIDE_CPIMS_TIMEOUT)
+    return PrimeroClient(
+        connection.base_url, settings.EGIDE_CPIMS_TIMEOUT, settings.EGIDE_CPIMS_ALLOWED_HOSTS
+    )
 
 
 def _login(connection: CpimsConnection) -> str:
@@ -241,6 +252,8 @@ def _login(connection: CpimsConnection) -> str:
         answer = _client(connection).login(connection.username, connection.password)
     except PrimeroUnreachable as exc:
         raise _Retry(str(UNREACHABLE) % {"reason": exc}) from exc
+    except PrimeroForbiddenAddress as exc:
+        raise _Permanent(str(FORBIDDEN_ADDRESS) % {"host": exc}) from exc
     with transaction.atomic():
         audit_record(
             actor=None,
@@ -285,6 +298,8 @@ def _create(connection: CpimsConnection, payload: dict[str, Any], record_id: str
             answer = _client(connection).create_case(payload, token)
         except PrimeroUnreachable as exc:
             raise _Retry(str(UNREACHABLE) % {"reason": exc}) from exc
+        except PrimeroForbiddenAddress as exc:
+            raise _Permanent(str(FORBIDDEN_ADDRESS) % {"host": exc}) from exc
         outcome = cpims_rules.read_create_answer(
             answer.status, answer.body, record_id, answer.headers.get("Retry-After")
         )

@@ -453,3 +453,61 @@ def test_the_targets_written_are_audited(
     assert sent.details["fields"] == ["name_first", "sex"]
     changed = AuditEvent.objects.filter(action="cpims.connection_changed").latest("pk")
     assert "name_first" in changed.details["targets"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://localhost:6379",
+        "https://127.0.0.1:8443",
+        "https://10.0.0.5",
+        "https://192.168.1.1",
+        "https://169.254.169.254",
+        "https://[::1]:8443",
+        "https://[::ffff:10.0.0.1]",
+        "https://0.0.0.0",
+    ],
+)
+def test_local_and_private_addresses_are_refused_unless_allowlisted(
+    settings: Any, url: str
+) -> None:
+    from egide.interop.forms import CpimsConnectionForm
+
+    settings.DEBUG = False
+    settings.EGIDE_CPIMS_ALLOWED_HOSTS = []
+    data = {
+        **CpimsConnectionForm.initial_for(None),
+        "base_url": url,
+        "username": "egide-api",
+        "password": "x",
+        "enabled": "on",
+    }
+    assert "base_url" in CpimsConnectionForm(data, connection=None).errors
+    settings.EGIDE_CPIMS_ALLOWED_HOSTS = ["localhost", "127.0.0.1", "10.0.0.5"]
+    form = CpimsConnectionForm(data, connection=None)
+    if url in ("http://localhost:6379", "https://127.0.0.1:8443", "https://10.0.0.5"):
+        assert form.is_valid(), form.errors
+
+
+def test_sending_to_a_local_address_not_allowlisted_is_refused_before_any_request(
+    connected: CpimsConnection,
+    primero: FakePrimero,
+    persona: Callable[[str], User],
+    settings: Any,
+) -> None:
+    settings.EGIDE_CPIMS_ALLOWED_HOSTS = []
+    worker = persona(roles.CASE_WORKER)
+    referral = refer_and_run(worker, child_case(persona), ["first_name"])
+    assert referral.status == CpimsReferral.Status.FAILED and "127.0.0.1" in referral.error
+    assert primero.state.logins == [] and primero.state.case_posts == 0
+
+
+def test_a_huge_answer_is_not_read(primero: FakePrimero) -> None:
+    from egide.interop.primero import PrimeroClient
+
+    client = PrimeroClient(primero.url, 5.0, ["127.0.0.1"])
+    login = client.login(primero.state.user_name, primero.state.password)
+    primero.state.huge_next = True
+    token = login.headers["Authorization"].split()[1]
+    answer = client.create_case({"data": {"id": "r-1"}}, token)
+    assert answer.status == 422 and answer.body is None
