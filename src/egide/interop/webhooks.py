@@ -123,6 +123,8 @@ def read_rapidpro(body: bytes) -> Message:
         raise BadPayload(BAD_FIELD, name="results")
     assert isinstance(urn, str)  # noqa: S101 - checked above
     sender = phone_from_urn(_text(urn, "contact.urn", MAX_SENDER + 10))
+    if not any(c.isalnum() for c in sender):
+        raise BadPayload(MISSING, fields="contact.urn")
     text = _text(input_text, "input.text", MAX_TEXT * 4) if input_text is not None else ""
     _check_length(text)
     clean_results: dict[str, Any] = {}
@@ -191,7 +193,7 @@ def read_africastalking(body: bytes, content_type: str) -> Message:
         raise BadPayload(BAD_FIELD, name="text")
     sender = _text(form["from"].strip(), "from", MAX_SENDER)
     message_id = _text(form["id"].strip(), "id", MAX_ID)
-    if not sender:
+    if not any(c.isalnum() for c in sender):
         raise BadPayload(MISSING, fields="from")
     if not message_id:
         raise BadPayload(MISSING, fields="id")

@@ -180,7 +180,9 @@ def _rate_exceeded(sender_index: str) -> bool:
     in the database (indexed blind index of the number), so every web process sees the same."""
     allowed, window = parse_rate(settings.EGIDE_SMS_RATE_PER_NUMBER)
     since = timezone.now() - timedelta(seconds=window)
-    recent = SmsDelivery.objects.filter(sender_index=sender_index, received_at__gte=since)
+    recent = SmsDelivery.objects.filter(
+        sender_index=sender_index, received_at__gte=since, alert__isnull=False
+    )
     return recent.count() >= allowed
 
 
@@ -203,13 +205,42 @@ def _same_message_ids(inbound: Inbound, now: datetime) -> tuple[str, list[str], 
 def _existing(
     channel: SmsChannel, message_ids: list[str], since: datetime | None = None
 ) -> Received | None:
+    """The alert the same message already became; SmsRefused when it was refused (rate)."""
     found = SmsDelivery.objects.filter(channel=channel, message_id__in=message_ids)
     if since is not None:
         found = found.filter(received_at__gte=since)
     delivery = found.select_related("alert").order_by("-received_at", "-id").first()
-    if delivery is None or delivery.alert is None:
+    if delivery is None:
         return None
+    if delivery.alert is None:
+        raise SmsRefused(str(RATE_LIMITED))
     return Received(delivery.alert, True, delivery.recognised)
+
+
+def _refuse_for_rate(
+    channel: SmsChannel, inbound: Inbound, stored_id: str, sender_index: str, now: datetime
+) -> SmsRefused:
+    """Past the rate the message raises no alert, but is kept (encrypted, like any) and the
+    refusal audited: nothing vanishes without trace."""
+    try:
+        with transaction.atomic():
+            delivery = SmsDelivery.objects.create(
+                channel=channel,
+                message_id=stored_id,
+                received_at=now,
+                sender=inbound.sender,
+                sender_index=sender_index,
+                text=inbound.text,
+            )
+            audit_record(
+                actor=channel.account,
+                action="sms.rate_limited",
+                obj=delivery,
+                details={"channel": channel.pk},
+            )
+    except IntegrityError:
+        pass  # the same message refused at the same moment: kept once
+    return SmsRefused(str(RATE_LIMITED))
 
 
 def sms_receive(*, channel: SmsChannel, inbound: Inbound) -> Received:
@@ -221,9 +252,9 @@ def sms_receive(*, channel: SmsChannel, inbound: Inbound) -> Received:
     again = _existing(channel, same_ids, since)
     if again is not None:
         return again
-    sender_index = blind_index(inbound.sender)
+    sender_index = blind_index(sms_parsing.number_key(inbound.sender))
     if _rate_exceeded(sender_index):
-        raise SmsRefused(str(RATE_LIMITED))
+        raise _refuse_for_rate(channel, inbound, stored_id, sender_index, now)
     index = places()
     if channel.kind == SmsChannel.Kind.RAPIDPRO and inbound.results:
         parsed = sms_parsing.parse_flow_results(inbound.results, inbound.text, index)

@@ -448,3 +448,65 @@ def test_scheduled_job_forgets_the_number_index_past_the_rate_window(
     # the rate limit still counts the recent one
     assert post_at(channel, secret, urlencode(at_form(id="new2"))).status_code == 200
     assert post_at(channel, secret, urlencode(at_form(id="new3"))).status_code == 429
+
+
+def test_rate_limited_message_is_kept_and_audited(
+    channel_of: Callable[[str], Any], settings: Any
+) -> None:
+    settings.EGIDE_SMS_RATE_PER_NUMBER = "1/hour"
+    channel, secret = channel_of("africastalking")
+    assert post_at(channel, secret, urlencode(at_form(id="m1"))).status_code == 200
+    refused = post_at(channel, secret, urlencode(at_form(id="m2", text="ALERTE encore")))
+    assert refused.status_code == 429
+    kept = SmsDelivery.objects.get(message_id="m2")
+    assert kept.alert is None and kept.text == "ALERTE encore" and kept.sender == NUMBER
+    event = AuditEvent.objects.get(action="sms.rate_limited")
+    assert event.object_id == str(kept.pk)
+    # the gateway's retry of the refused message: refused again, kept once
+    assert post_at(channel, secret, urlencode(at_form(id="m2"))).status_code == 429
+    assert SmsDelivery.objects.count() == 2 and Alert.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "senders",
+    [
+        ["+224620000001", "224620000001", "+224 620 00 00 01"],
+        ["00224620000001", "+224-620-000-001", "+224620000001"],
+    ],
+)
+def test_one_number_written_differently_counts_once_for_the_rate(
+    channel_of: Callable[[str], Any], settings: Any, senders: list[str]
+) -> None:
+    settings.EGIDE_SMS_RATE_PER_NUMBER = "2/hour"
+    channel, secret = channel_of("africastalking")
+    codes = [
+        post_at(channel, secret, urlencode(at_form(id=f"m{i}", **{"from": sender}))).status_code
+        for i, sender in enumerate(senders)
+    ]
+    assert codes == [200, 200, 429]
+
+
+def test_rapidpro_urn_schemes_count_as_one_number(
+    channel_of: Callable[[str], Any], settings: Any
+) -> None:
+    settings.EGIDE_SMS_RATE_PER_NUMBER = "2/hour"
+    channel, secret = channel_of("rapidpro")
+    codes = []
+    for i, urn in enumerate(["tel:+224620000001", "whatsapp:224620000001", "tel:+224 620000001"]):
+        body = rapidpro_body(run={"uuid": f"run-{i}"})
+        body["contact"]["urn"] = urn
+        codes.append(post_rapidpro(channel, secret, body).status_code)
+    assert codes == [200, 200, 429]
+
+
+@pytest.mark.parametrize("urn", ["tel:", "tel: ", "tel:+", ":"])
+def test_empty_sender_is_refused(channel_of: Callable[[str], Any], urn: str) -> None:
+    channel, secret = channel_of("rapidpro")
+    body = rapidpro_body()
+    body["contact"]["urn"] = urn
+    response = post_rapidpro(channel, secret, body)
+    assert response.status_code == 400 and "contact.urn" in response.json()["detail"]
+    at_channel, at_secret = channel_of("africastalking")
+    response = post_at(at_channel, at_secret, urlencode(at_form(**{"from": "+"})))
+    assert response.status_code == 400 and "from" in response.json()["detail"]
+    assert not SmsDelivery.objects.exists()
