@@ -158,7 +158,9 @@ def sms_channels_view(request: HttpRequest) -> HttpResponse:
         raise Http404
     channels = selectors.channels_for(request.user)
     rows = selectors.recent_deliveries_for(request.user)
-    services.sms_deliveries_viewed(actor=request.user, shown=sum(1 for r in rows if r.readable))
+    services.sms_deliveries_viewed(
+        actor=request.user, deliveries=[r.delivery.pk for r in rows if r.readable]
+    )
     manager = can_manage_interop(request.user)
     return render(
         request,

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -125,6 +125,10 @@ def cpims_problem(case: Case, today: date | None = None) -> tuple[str, str] | No
     return None
 
 
+def _referral_locked(case: Case) -> CpimsReferral | None:
+    return CpimsReferral.objects.select_for_update().filter(case=case).first()
+
+
 def cpims_refer(*, actor: Any, case: Case, fields: list[str]) -> CpimsReferral:
     """Queue the sending of *case* to CPIMS+ with the ticked *fields* (a background job).
 
@@ -150,7 +154,10 @@ def cpims_refer(*, actor: Any, case: Case, fields: list[str]) -> CpimsReferral:
     if not ticked:
         raise CaseError(str(NO_FIELDS))
     with transaction.atomic():
-        referral = CpimsReferral.objects.select_for_update().filter(case=case).first()
+        # The case's row is the lock: two first referrals of one case at the same moment wait
+        # for each other (and the unique constraint stops a second row where rows are not locked).
+        list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk"))
+        referral = _referral_locked(case)
         if referral is not None and referral.done:
             raise CaseError(str(ALREADY_THERE))
         if (
@@ -166,7 +173,11 @@ def cpims_refer(*, actor: Any, case: Case, fields: list[str]) -> CpimsReferral:
         referral.status = CpimsReferral.Status.QUEUED
         referral.error = ""
         referral.requested_by, referral.requested_at = actor, timezone.now()
-        referral.save()
+        try:
+            with transaction.atomic():
+                referral.save()
+        except IntegrityError as exc:  # another first referral of this case won
+            raise CaseError(str(IN_PROGRESS)) from exc
         audit_record(
             actor=actor,
             action="cpims.referral_requested",
@@ -417,6 +428,15 @@ def _send(
     for attempt in range(1, attempts + 1):
         if progress is not None:
             progress(attempt - 1, attempts, "")
+        if attempt > 1:
+            # Consent may have been withdrawn, or the case closed or found to be an adult's,
+            # while Égide waited: checked again before every attempt.
+            referral.case.refresh_from_db()
+            found = cpims_problem(referral.case)
+            if found is not None:
+                _finish(referral, CpimsReferral.Status.FAILED, error=found[1])
+                _audit_send(referral, "cpims.failed", reason=found[0], attempt=attempt)
+                raise CpimsFailed(found[1])
         referral.attempts += 1
         try:
             outcome = _create(connection, payload, str(referral.record_id))
@@ -436,12 +456,20 @@ def _send(
             raise _explain(outcome)
         except _Permanent as refusal:
             _finish(referral, CpimsReferral.Status.FAILED, error=str(refusal))
-            _audit_send(referral, "cpims.failed", status=refusal.status, attempt=attempt)
+            _audit_send(
+                referral, "cpims.failed", status=refusal.status, attempt=attempt, fields=fields
+            )
             raise CpimsFailed(str(refusal)) from refusal
         except _Retry as passing:
             last = str(passing)
             referral.save(update_fields=["attempts"])
-            _audit_send(referral, "cpims.attempt_failed", status=passing.status, attempt=attempt)
+            _audit_send(
+                referral,
+                "cpims.attempt_failed",
+                status=passing.status,
+                attempt=attempt,
+                fields=fields,
+            )
             if attempt < attempts:
                 wait = cpims_rules.backoff_seconds(attempt, settings.EGIDE_CPIMS_BACKOFF_SECONDS)
                 if passing.wait is not None:
@@ -449,5 +477,5 @@ def _send(
                 sleep(wait)
     message = str(GAVE_UP) % {"n": attempts, "last": last}
     _finish(referral, CpimsReferral.Status.FAILED, error=message)
-    _audit_send(referral, "cpims.failed", reason="attempts", attempt=attempts)
+    _audit_send(referral, "cpims.failed", reason="attempts", attempt=attempts, fields=fields)
     raise CpimsFailed(message)

@@ -341,7 +341,11 @@ def sms_sender_index_expire(*, now: datetime | None = None) -> int:
     )
 
 
-def sms_deliveries_viewed(*, actor: Any, shown: int) -> None:
-    """Messages and numbers of deliveries were shown (count only)."""
-    if shown:
-        audit_record(actor=actor, action="sms.deliveries_viewed", details={"shown": shown})
+def sms_deliveries_viewed(*, actor: Any, deliveries: list[int]) -> None:
+    """Messages and numbers of these deliveries (ids) were shown."""
+    if deliveries:
+        audit_record(
+            actor=actor,
+            action="sms.deliveries_viewed",
+            details={"shown": len(deliveries), "deliveries": sorted(deliveries)},
+        )

@@ -511,3 +511,60 @@ def test_a_huge_answer_is_not_read(primero: FakePrimero) -> None:
     token = login.headers["Authorization"].split()[1]
     answer = client.create_case({"data": {"id": "r-1"}}, token)
     assert answer.status == 422 and answer.body is None
+
+
+def test_consent_is_checked_again_before_each_attempt(
+    primero: FakePrimero, connected: CpimsConnection, persona: Callable[[str], User]
+) -> None:
+    from egide.cases.models import Consent
+    from egide.cases.services import consent_withdraw
+
+    worker = persona(roles.CASE_WORKER)
+    case = child_case(persona)
+    referral = services.cpims_refer(actor=worker, case=case, fields=["first_name"])
+    primero.state.answer_next = [503]
+
+    def withdraw_while_waiting(_seconds: float) -> None:
+        consent_withdraw(actor=worker, consent=Consent.objects.get(case=case, purpose="cpims"))
+
+    with pytest.raises(services.CpimsFailed):
+        services.cpims_send(referral_id=referral.pk, sleep=withdraw_while_waiting)
+    referral.refresh_from_db()
+    assert referral.status == CpimsReferral.Status.FAILED
+    assert primero.state.case_posts == 1 and not primero.state.cases
+    failed = AuditEvent.objects.get(action="cpims.failed")
+    assert failed.details["reason"] == "consent"
+    attempt = AuditEvent.objects.get(action="cpims.attempt_failed")
+    assert attempt.details["fields"] == ["name_first"]  # what the failed attempt carried
+
+
+def test_a_refused_attempt_audits_the_fields(
+    primero: FakePrimero, connected: CpimsConnection, persona: Callable[[str], User]
+) -> None:
+    primero.state.answer_next = [403]
+    referral = refer_and_run(persona(roles.CASE_WORKER), child_case(persona), ["first_name", "sex"])
+    assert referral.status == CpimsReferral.Status.FAILED
+    assert AuditEvent.objects.get(action="cpims.failed").details["fields"] == ["name_first", "sex"]
+
+
+def test_two_first_referrals_at_once_do_not_fail_with_500(
+    primero: FakePrimero,
+    connected: CpimsConnection,
+    persona: Callable[[str], User],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The second request did not see the first one's row (same moment, no row to lock): the
+    unique constraint refuses its insert, and it answers "already being sent"."""
+    from egide.interop.services import cpims as cpims_services
+
+    worker = persona(roles.CASE_WORKER)
+    case = child_case(persona)
+    services.cpims_refer(actor=worker, case=case, fields=["first_name"])
+    monkeypatch.setattr(cpims_services, "_referral_locked", lambda case: None)
+    with pytest.raises(CaseError) as second:
+        services.cpims_refer(actor=worker, case=case, fields=["first_name"])
+    assert str(second.value) == str(services.IN_PROGRESS)
+    response = login_verified(Client(), worker).post(
+        reverse("interop:cpims_refer", args=[case.pk]), {"fields_sent": ["first_name"]}
+    )
+    assert response.status_code == 200 and CpimsReferral.objects.count() == 1
