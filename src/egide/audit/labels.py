@@ -113,6 +113,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "sms.channel_changed": _("SMS channel changed"),
     "sms.channel_created": _("SMS channel created"),
     "sms.deliveries_viewed": _("SMS messages viewed"),
+    "sms.rate_limited": _("SMS kept without an alert: too many from one number"),
     "sms.received": _("SMS received"),
     "sms.secret_rotated": _("SMS channel secret replaced"),
     "screening.assessment_created": _("Screening saved"),

@@ -18,10 +18,51 @@ an administrator. Defaults follow the issue and PRI db/forms/case/basic_identity
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
+
+DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of *url*, the port made explicit: the server the password is for."""
+    parts = urlsplit(url.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), port or DEFAULT_PORTS.get(scheme)
+
+
+def address_forbidden(address: str) -> bool:
+    """True for an address CPIMS+ may not be reached at unless its host is allowlisted: anything
+    but a global unicast address (loopback, private, link-local, shared, reserved, multicast,
+    unspecified; an IPv4 address mapped into IPv6 is judged as IPv4)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return True
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
+
+
+def host_allowlisted(host: str, allowed: list[str] | tuple[str, ...]) -> bool:
+    """*host* (a URL's host name or address) is one of the allowlisted hosts."""
+    wanted = host.strip().strip("[]").lower()
+    return any(wanted == entry.strip().strip("[]").lower() for entry in allowed if entry.strip())
+
+
+def host_of(url: str) -> str:
+    """``host:port`` of *url* (what the audit records of a change of server)."""
+    _scheme, host, port = origin(url)
+    return f"{host}:{port}" if port else host
+
 
 # Égide field → Primero field (empty: never sent). Order = order on the page.
 DEFAULT_FIELD_MAP: dict[str, str] = {
@@ -104,6 +145,28 @@ def case_values(
     }
 
 
+# Primero fields Égide sets itself or that Primero sets (owner, status, record state): never a
+# mapping's target (a mapping to ``id`` would replace Égide's id, the key of retries).
+RESERVED_TARGETS = frozenset({"id", "module_id", "owned_by", "status", "record_state"})
+
+
+def mapping_problems(field_map: Mapping[str, str]) -> dict[str, str]:
+    """Égide field → "reserved" or "duplicate" for each mapping that may not be kept: a reserved
+    target, or a target another Égide field already maps to (the second and later ones)."""
+    problems: dict[str, str] = {}
+    seen: set[str] = set()
+    for name in EGIDE_FIELDS:
+        target = (field_map.get(name) or "").strip()
+        if not target:
+            continue
+        if target in RESERVED_TARGETS:
+            problems[name] = "reserved"
+        elif target in seen:
+            problems[name] = "duplicate"
+        seen.add(target)
+    return problems
+
+
 def build_case_payload(
     *,
     record_id: str,
@@ -115,8 +178,9 @@ def build_case_payload(
     """The ``POST /api/v2/cases`` body: Égide's own id, the module, and only the ticked fields
     that have a value and a Primero name."""
     data: dict[str, Any] = {"id": record_id, "module_id": module_id}
+    refused = mapping_problems(field_map)
     for name in EGIDE_FIELDS:
-        if name not in ticked:
+        if name not in ticked or name in refused:
             continue
         target = (field_map.get(name) or "").strip()
         value = values.get(name)

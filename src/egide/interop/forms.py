@@ -14,6 +14,7 @@ from egide.core.limits import NAME_MAX, text_limit
 from egide.core.models import Region
 from egide.interop import cpims_rules
 from egide.interop.models import CpimsConnection, SmsChannel
+from egide.interop.primero import PrimeroForbiddenAddress, PrimeroUnreachable, check_host
 
 # Égide field → its label on the referral page and in the mapping.
 EGIDE_FIELD_LABELS = {
@@ -24,8 +25,18 @@ EGIDE_FIELD_LABELS = {
     "birth_date": _("Date of birth"),
     "protection_concerns": _("Protection concern (trafficking)"),
 }
-HTTPS_REQUIRED = _("Use an https:// address (http:// only for a server on this machine).")
+HTTPS_REQUIRED = _("Use an https:// address (http:// only for a host the server's settings allow).")
+PRIVATE_ADDRESS = _(
+    "This address leads to a local or private network address: Égide sends there only when "
+    "the server's settings allow this host."
+)
 PASSWORD_REQUIRED = _("Give the account's password.")
+PASSWORD_FOR_NEW_SERVER = _(
+    "The address points to another server (scheme, host or port changed): give the account's "
+    "password again, so that the current one is never sent to the new server."
+)
+MAPPING_RESERVED = _("CPIMS+ sets this field itself: choose another field name.")
+MAPPING_DUPLICATE = _("Another Égide field is already sent to this CPIMS+ field.")
 PRIMERO_NAME = r"^[a-z][a-z0-9_]*$"
 PRIMERO_NAME_HELP = _("A Primero field name: small letters, digits and _; empty: never sent.")
 
@@ -84,18 +95,36 @@ class CpimsConnectionForm(forms.Form):
     def clean_base_url(self) -> str:
         url: str = self.cleaned_data["base_url"]
         parts = urlsplit(url)
-        local = parts.hostname in ("127.0.0.1", "localhost", "::1")
-        if parts.scheme != "https" and not (local or settings.DEBUG):
+        allowed = cpims_rules.host_allowlisted(
+            parts.hostname or "", settings.EGIDE_CPIMS_ALLOWED_HOSTS
+        )
+        if parts.scheme != "https" and not (allowed or settings.DEBUG):
             raise forms.ValidationError(HTTPS_REQUIRED)
+        try:
+            check_host(url, settings.EGIDE_CPIMS_ALLOWED_HOSTS)
+        except PrimeroForbiddenAddress as exc:
+            raise forms.ValidationError(PRIVATE_ADDRESS) from exc
+        except PrimeroUnreachable:
+            pass  # not resolvable now: checked again before every request
         return url.rstrip("/")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.connection is None and not data.get("password"):
             self.add_error("password", PASSWORD_REQUIRED)
+        elif (
+            self.connection is not None
+            and data.get("base_url")
+            and not data.get("password")
+            and cpims_rules.origin(data["base_url"]) != cpims_rules.origin(self.connection.base_url)
+        ):
+            self.add_error("password", PASSWORD_FOR_NEW_SERVER)
         data["field_map"] = {
             name: data.get(f"map_{name}", "") or "" for name in cpims_rules.EGIDE_FIELDS
         }
+        for name, problem in cpims_rules.mapping_problems(data["field_map"]).items():
+            message = MAPPING_RESERVED if problem == "reserved" else MAPPING_DUPLICATE
+            self.add_error(f"map_{name}", message)
         return data
 
     @staticmethod

@@ -10,6 +10,16 @@ from egide.jobs.models import Job
 from egide.jobs.services import JobError, Output, Progress, register
 
 
+@register("interop.sms_index_expire", gettext_lazy("SMS numbers' index forgotten"))
+def sms_index_expire_job(job: Job, progress: Progress) -> Output:
+    """Scheduled hourly (``egide.jobs.schedule``): the blind index of the sender's number of
+    SMS older than the rate-limit window is erased."""
+    from egide.interop.services import sms_sender_index_expire
+
+    n = sms_sender_index_expire()
+    return Output(report=_("Number index forgotten on %(n)s SMS delivery(ies).") % {"n": n})
+
+
 @register("interop.cpims_send", gettext_lazy("Child case sent to CPIMS+"))
 def cpims_send_job(job: Job, progress: Progress) -> Output:
     from egide.interop.models import CpimsReferral

@@ -141,6 +141,18 @@ def parse_flow_results(
     )
 
 
+def number_key(sender: str) -> str:
+    """What identifies a sender for the rate limit: the number's digits, E.164-like
+    (``tel:+224 620 00 00 01``, ``whatsapp:224620000001``, ``00224620000001`` → ``224620000001``);
+    an alphanumeric sender id, lower-cased."""
+    _scheme, sep, path = sender.partition(":")
+    value = (path if sep else sender).strip()
+    digits = "".join(c for c in value if c.isdigit() and c.isascii())
+    if digits and not any(c.isalpha() for c in value):
+        return digits[2:] if digits.startswith("00") else digits
+    return value.casefold()
+
+
 def phone_from_urn(urn: str) -> str:
     """``tel:+224620000000`` → ``+224620000000``; other schemes keep their path
     (``whatsapp:224…`` → ``224…``)."""

@@ -11,7 +11,7 @@ urlpatterns = [
     path("sms/<int:pk>/secret/", views.sms_channel_secret_view, name="sms_channel_secret"),
     path("sms/rapidpro/<uuid:channel>/", views.rapidpro_webhook, name="rapidpro_webhook"),
     path(
-        "sms/africastalking/<uuid:channel>/<str:token>/",
+        "sms/africastalking/<uuid:channel>/",
         views.africastalking_webhook,
         name="africastalking_webhook",
     ),

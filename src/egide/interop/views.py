@@ -5,8 +5,10 @@ created), 400 with a clear message for a request that cannot be read, 429 past t
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +34,7 @@ from egide.interop.permissions import (
     can_view_sms_channels,
 )
 
+AT_SECRET_PARAMETER = "k"  # noqa: S105 - the name of the query parameter, not a secret
 SAVED = _("Saved.")
 NO_SECRET = _("Unknown channel or wrong secret.")
 BAD_REQUEST = {
@@ -66,11 +69,21 @@ def _header_secret(request: HttpRequest) -> str:
     return request.headers.get("X-Egide-Secret", "").strip()
 
 
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
+
+
 def _receive(request: HttpRequest, channel: SmsChannel | None, kind: str) -> HttpResponse:
     # Gateways get the system's language (French first), whatever they send.
     with translation.override("fr"):
         if channel is None:
             return _answer(401, str(NO_SECRET))
+        if _declared_length(request) > webhooks.MAX_BODY:
+            # Refused before the body is read (Django would refuse past its own limit in HTML).
+            return _answer(400, str(BAD_REQUEST[webhooks.TOO_BIG]))
         try:
             if kind == SmsChannel.Kind.RAPIDPRO:
                 message = webhooks.read_rapidpro(request.body)
@@ -78,12 +91,15 @@ def _receive(request: HttpRequest, channel: SmsChannel | None, kind: str) -> Htt
                 message = webhooks.read_africastalking(request.body, request.content_type or "")
         except webhooks.BadPayload as bad:
             return _answer(400, str(BAD_REQUEST[bad.code]) % bad.params)
+        except RequestDataTooBig:
+            return _answer(400, str(BAD_REQUEST[webhooks.TOO_BIG]))
         inbound = services.Inbound(
             message_id=message.message_id,
             sender=message.sender,
             text=message.text,
             seen_on=message.seen_on,
             results=message.results,
+            derived_id=message.derived_id,
         )
         try:
             received = services.sms_receive(channel=channel, inbound=inbound)
@@ -112,9 +128,14 @@ def rapidpro_webhook(request: HttpRequest, channel: Any) -> HttpResponse:
 
 @csrf_exempt
 @require_POST
-def africastalking_webhook(request: HttpRequest, channel: Any, token: str) -> HttpResponse:
-    """Africa's Talking's inbound-SMS callback; the secret in the address (it sets no header)."""
-    found = services.sms_channel_authenticate(channel, token, SmsChannel.Kind.AFRICASTALKING)
+def africastalking_webhook(request: HttpRequest, channel: Any) -> HttpResponse:
+    """Africa's Talking's inbound-SMS callback. It sets no header, so the secret travels in the
+    query string (``?k=<secret>``), never in the path: access logs (gunicorn's ``%(U)s``) and
+    Django's request warnings write the path only."""
+    secret = request.GET.get(AT_SECRET_PARAMETER, "") or request.headers.get("X-Egide-Secret", "")
+    found = services.sms_channel_authenticate(
+        channel, secret.strip(), SmsChannel.Kind.AFRICASTALKING
+    )
     return _receive(request, found, SmsChannel.Kind.AFRICASTALKING)
 
 
@@ -125,10 +146,8 @@ def _webhook_url(request: HttpRequest, channel: SmsChannel, secret: str = "") ->
     if channel.kind == SmsChannel.Kind.RAPIDPRO:
         path = reverse("interop:rapidpro_webhook", args=[channel.public_id])
     else:
-        path = reverse(
-            "interop:africastalking_webhook",
-            args=[channel.public_id, secret or "SECRET"],
-        )
+        path = reverse("interop:africastalking_webhook", args=[channel.public_id])
+        path += "?" + urlencode({AT_SECRET_PARAMETER: secret or "SECRET"})
     return request.build_absolute_uri(path)
 
 
@@ -139,7 +158,9 @@ def sms_channels_view(request: HttpRequest) -> HttpResponse:
         raise Http404
     channels = selectors.channels_for(request.user)
     rows = selectors.recent_deliveries_for(request.user)
-    services.sms_deliveries_viewed(actor=request.user, shown=sum(1 for r in rows if r.readable))
+    services.sms_deliveries_viewed(
+        actor=request.user, deliveries=[r.delivery.pk for r in rows if r.readable]
+    )
     manager = can_manage_interop(request.user)
     return render(
         request,
@@ -206,19 +227,23 @@ def cpims_connection_view(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.cpims_connection_save(
-            actor=request.user,
-            base_url=data["base_url"],
-            username=data["username"],
-            password=data["password"],
-            module_id=data["module_id"],
-            protection_concerns=data["protection_concerns"],
-            field_map=data["field_map"],
-            logins_per_minute=data["logins_per_minute"],
-            enabled=data["enabled"],
-        )
-        messages.success(request, SAVED)
-        return redirect("interop:cpims_connection")
+        try:
+            services.cpims_connection_save(
+                actor=request.user,
+                base_url=data["base_url"],
+                username=data["username"],
+                password=data["password"],
+                module_id=data["module_id"],
+                protection_concerns=data["protection_concerns"],
+                field_map=data["field_map"],
+                logins_per_minute=data["logins_per_minute"],
+                enabled=data["enabled"],
+            )
+        except CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, SAVED)
+            return redirect("interop:cpims_connection")
     return render(
         request, "interop/cpims_connection.html", {"form": form, "connection": connection}
     )

@@ -22,6 +22,7 @@ MAX_BODY = 64 * 1024
 MAX_ID = 200
 MAX_SENDER = 40
 AT_FIELDS = ("from", "to", "text", "date", "id")
+DERIVED_PREFIX = "sha256:"
 
 # Refusal codes; the view words them (translated) with the parameters given.
 TOO_BIG = "too_big"
@@ -50,6 +51,10 @@ class Message:
     text: str
     seen_on: date | None = None
     results: dict[str, Any] = field(default_factory=dict)
+    # True when the gateway gave no id and message_id is a digest of the content: the same
+    # digest again is a retry only within a short window (the same person may text the same
+    # words again later; that is a new message).
+    derived_id: bool = False
 
 
 def _decode(body: bytes) -> str:
@@ -59,6 +64,23 @@ def _decode(body: bytes) -> str:
         return body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BadPayload(NOT_UTF8) from exc
+
+
+def _check_unicode(value: Any) -> None:
+    """Refuse a document holding a string that is not Unicode text (a lone surrogate escaped in
+    JSON, ``"\\ud800"``): it could be neither hashed, encrypted nor stored. Keys included."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise BadPayload(NOT_UTF8) from exc
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _check_unicode(key)
+            _check_unicode(item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_unicode(item)
 
 
 def _text(value: Any, name: str, limit: int) -> str:
@@ -83,6 +105,7 @@ def read_rapidpro(body: bytes) -> Message:
         raise BadPayload(NOT_JSON) from exc
     if not isinstance(document, Mapping):
         raise BadPayload(NOT_JSON)
+    _check_unicode(document)
     contact = document.get("contact")
     urn = contact.get("urn") if isinstance(contact, Mapping) else None
     results = document.get("results")
@@ -96,8 +119,12 @@ def read_rapidpro(body: bytes) -> Message:
         missing.append("results")
     if missing:
         raise BadPayload(MISSING, fields=", ".join(missing))
+    if results is not None and not isinstance(results, Mapping):
+        raise BadPayload(BAD_FIELD, name="results")
     assert isinstance(urn, str)  # noqa: S101 - checked above
     sender = phone_from_urn(_text(urn, "contact.urn", MAX_SENDER + 10))
+    if not any(c.isalnum() for c in sender):
+        raise BadPayload(MISSING, fields="contact.urn")
     text = _text(input_text, "input.text", MAX_TEXT * 4) if input_text is not None else ""
     _check_length(text)
     clean_results: dict[str, Any] = {}
@@ -106,8 +133,11 @@ def read_rapidpro(body: bytes) -> Message:
             value = entry.get("value")
             if isinstance(value, str):
                 _check_length(value)
+                if "\x00" in value:
+                    raise BadPayload(BAD_FIELD, name=f"results.{str(key)[:40]}")
             clean_results[str(key)[:100]] = {"value": value, "category": entry.get("category")}
     message_id = ""
+    derived = False
     for source in (given, run):
         if isinstance(source, Mapping) and isinstance(source.get("uuid"), str):
             message_id = _text(source["uuid"], "uuid", MAX_ID)
@@ -127,8 +157,9 @@ def read_rapidpro(body: bytes) -> Message:
             sort_keys=True,
             ensure_ascii=False,
         )
-        message_id = "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-    return Message(message_id, sender, text, None, clean_results)
+        message_id = DERIVED_PREFIX + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        derived = True
+    return Message(message_id, sender, text, None, clean_results, derived)
 
 
 def parse_at_date(value: str) -> date:
@@ -162,7 +193,7 @@ def read_africastalking(body: bytes, content_type: str) -> Message:
         raise BadPayload(BAD_FIELD, name="text")
     sender = _text(form["from"].strip(), "from", MAX_SENDER)
     message_id = _text(form["id"].strip(), "id", MAX_ID)
-    if not sender:
+    if not any(c.isalnum() for c in sender):
         raise BadPayload(MISSING, fields="from")
     if not message_id:
         raise BadPayload(MISSING, fields="id")

@@ -26,6 +26,8 @@ SCHEDULE: list[Entry] = [
     Entry("cases.reminders", DAY, offset=timedelta(hours=7)),
     Entry("cases.retention_purge", DAY, offset=timedelta(hours=2)),
     Entry("jobs.cleanup", timedelta(hours=1)),
+    # The SMS sender's blind index is kept only as long as the rate limit needs it.
+    Entry("interop.sms_index_expire", timedelta(hours=1)),
     Entry("jobs.detect_stale", timedelta(minutes=5)),
     # Events are sealed within a minute of commit; the audit page alarms after 5 minutes.
     Entry("audit.seal", timedelta(minutes=1)),

@@ -299,8 +299,14 @@ EGIDE_RETENTION_YEARS = env.int("EGIDE_RETENTION_YEARS", default=5)
 
 # Interoperability. SMS alerts: at most this many messages per sender's number (then 429).
 EGIDE_SMS_RATE_PER_NUMBER = env.str("EGIDE_SMS_RATE_PER_NUMBER", default="10/hour")
+# A RapidPro body without run/input uuid is identified by a digest of its content: the same
+# digest again is a gateway's retry only within this many seconds (later: a new message).
+EGIDE_SMS_RETRY_WINDOW_SECONDS = env.int("EGIDE_SMS_RETRY_WINDOW_SECONDS", default=600)
 # CPIMS+ (Primero v2): seconds before a request is given up; attempts of one sending job and
 # the first back-off delay (doubled after each failed attempt).
+# Hosts CPIMS+ may be reached at even though they resolve to a loopback, private or link-local
+# address (comma-separated); empty: any host with public addresses only.
+EGIDE_CPIMS_ALLOWED_HOSTS = env.list("EGIDE_CPIMS_ALLOWED_HOSTS", default=[])
 EGIDE_CPIMS_TIMEOUT = env.float("EGIDE_CPIMS_TIMEOUT", default=20.0)
 EGIDE_CPIMS_ATTEMPTS = env.int("EGIDE_CPIMS_ATTEMPTS", default=4)
 EGIDE_CPIMS_BACKOFF_SECONDS = env.float("EGIDE_CPIMS_BACKOFF_SECONDS", default=5.0)

@@ -28,6 +28,7 @@ from egide.interop.services.sms import (
     sms_deliveries_purge,
     sms_deliveries_viewed,
     sms_receive,
+    sms_sender_index_expire,
 )
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "sms_channel_rotate_secret",
     "sms_channel_update",
     "sms_deliveries_purge",
+    "sms_sender_index_expire",
     "sms_deliveries_viewed",
     "sms_receive",
 ]

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -19,9 +19,23 @@ from egide.cases.models import Case, Consent
 from egide.cases.services import CaseError, active_consent
 from egide.interop import cpims_rules
 from egide.interop.models import CpimsConnection, CpimsReferral
-from egide.interop.primero import PrimeroClient, PrimeroUnreachable, token_from
+from egide.interop.primero import (
+    PrimeroClient,
+    PrimeroForbiddenAddress,
+    PrimeroUnreachable,
+    token_from,
+)
 
 # --- CPIMS+ connection --------------------------------------------------------------------------
+
+BAD_MAPPING = _(
+    "The field mapping sends two Égide fields to one CPIMS+ field, or to a field CPIMS+ sets "
+    "itself (id, module_id, owned_by, status, record_state)."
+)
+PASSWORD_FOR_NEW_SERVER = _(
+    "The address points to another server (scheme, host or port changed): give the account's "
+    "password again, so that the current one is never sent to the new server."
+)
 
 
 @transaction.atomic
@@ -37,11 +51,17 @@ def cpims_connection_save(
     logins_per_minute: int,
     enabled: bool,
 ) -> CpimsConnection:
-    """Set up or change the CPIMS+ connection (an empty password keeps the current one). A
+    """Set up or change the CPIMS+ connection (an empty password keeps the current one, but
+    only for the same server: another scheme, host or port needs the password again). A
     change of address or account forgets the current session."""
+    if cpims_rules.mapping_problems(field_map):
+        raise CaseError(str(BAD_MAPPING))
     connection = CpimsConnection.objects.select_for_update().order_by("pk").first()
+    old_host = cpims_rules.host_of(connection.base_url) if connection is not None else ""
     if connection is None:
         connection = CpimsConnection(password=password)
+    elif not password and cpims_rules.origin(base_url) != cpims_rules.origin(connection.base_url):
+        raise CaseError(str(PASSWORD_FOR_NEW_SERVER))
     account_changed = connection.pk is None or (
         connection.base_url != base_url or connection.username != username or bool(password)
     )
@@ -64,7 +84,13 @@ def cpims_connection_save(
         actor=actor,
         action="cpims.connection_changed",
         obj=connection,
-        details={"account_changed": account_changed, "enabled": enabled},
+        details={
+            "account_changed": account_changed,
+            "enabled": enabled,
+            "old_host": old_host,
+            "new_host": cpims_rules.host_of(base_url),
+            "targets": sorted({t for t in connection.field_map.values() if t}),
+        },
     )
     return connection
 
@@ -99,6 +125,10 @@ def cpims_problem(case: Case, today: date | None = None) -> tuple[str, str] | No
     return None
 
 
+def _referral_locked(case: Case) -> CpimsReferral | None:
+    return CpimsReferral.objects.select_for_update().filter(case=case).first()
+
+
 def cpims_refer(*, actor: Any, case: Case, fields: list[str]) -> CpimsReferral:
     """Queue the sending of *case* to CPIMS+ with the ticked *fields* (a background job).
 
@@ -124,7 +154,10 @@ def cpims_refer(*, actor: Any, case: Case, fields: list[str]) -> CpimsReferral:
     if not ticked:
         raise CaseError(str(NO_FIELDS))
     with transaction.atomic():
-        referral = CpimsReferral.objects.select_for_update().filter(case=case).first()
+        # The case's row is the lock: two first referrals of one case at the same moment wait
+        # for each other (and the unique constraint stops a second row where rows are not locked).
+        list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk"))
+        referral = _referral_locked(case)
         if referral is not None and referral.done:
             raise CaseError(str(ALREADY_THERE))
         if (
@@ -140,7 +173,11 @@ def cpims_refer(*, actor: Any, case: Case, fields: list[str]) -> CpimsReferral:
         referral.status = CpimsReferral.Status.QUEUED
         referral.error = ""
         referral.requested_by, referral.requested_at = actor, timezone.now()
-        referral.save()
+        try:
+            with transaction.atomic():
+                referral.save()
+        except IntegrityError as exc:  # another first referral of this case won
+            raise CaseError(str(IN_PROGRESS)) from exc
         audit_record(
             actor=actor,
             action="cpims.referral_requested",
@@ -181,6 +218,10 @@ NO_TOKEN = _(
     "CPIMS+ accepted the login but sent no session token (Authorization header): check the "
     "CPIMS+ address."
 )
+FORBIDDEN_ADDRESS = _(
+    "The CPIMS+ address (%(host)s) leads to a local or private network address: Égide does not "
+    "send there unless the server's settings allow this host."
+)
 GAVE_UP = _("Not sent after %(n)s attempts. Last answer: %(last)s Try again later.")
 
 
@@ -202,7 +243,9 @@ class CpimsFailed(Exception):
 
 
 def _client(connection: CpimsConnection) -> PrimeroClient:
-    return PrimeroClient(connection.base_url, settings.EGIDE_CPIMS_TIMEOUT)
+    return PrimeroClient(
+        connection.base_url, settings.EGIDE_CPIMS_TIMEOUT, settings.EGIDE_CPIMS_ALLOWED_HOSTS
+    )
 
 
 def _login(connection: CpimsConnection) -> str:
@@ -220,6 +263,8 @@ def _login(connection: CpimsConnection) -> str:
         answer = _client(connection).login(connection.username, connection.password)
     except PrimeroUnreachable as exc:
         raise _Retry(str(UNREACHABLE) % {"reason": exc}) from exc
+    except PrimeroForbiddenAddress as exc:
+        raise _Permanent(str(FORBIDDEN_ADDRESS) % {"host": exc}) from exc
     with transaction.atomic():
         audit_record(
             actor=None,
@@ -264,6 +309,8 @@ def _create(connection: CpimsConnection, payload: dict[str, Any], record_id: str
             answer = _client(connection).create_case(payload, token)
         except PrimeroUnreachable as exc:
             raise _Retry(str(UNREACHABLE) % {"reason": exc}) from exc
+        except PrimeroForbiddenAddress as exc:
+            raise _Permanent(str(FORBIDDEN_ADDRESS) % {"host": exc}) from exc
         outcome = cpims_rules.read_create_answer(
             answer.status, answer.body, record_id, answer.headers.get("Retry-After")
         )
@@ -381,6 +428,15 @@ def _send(
     for attempt in range(1, attempts + 1):
         if progress is not None:
             progress(attempt - 1, attempts, "")
+        if attempt > 1:
+            # Consent may have been withdrawn, or the case closed or found to be an adult's,
+            # while Égide waited: checked again before every attempt.
+            referral.case.refresh_from_db()
+            found = cpims_problem(referral.case)
+            if found is not None:
+                _finish(referral, CpimsReferral.Status.FAILED, error=found[1])
+                _audit_send(referral, "cpims.failed", reason=found[0], attempt=attempt)
+                raise CpimsFailed(found[1])
         referral.attempts += 1
         try:
             outcome = _create(connection, payload, str(referral.record_id))
@@ -400,12 +456,20 @@ def _send(
             raise _explain(outcome)
         except _Permanent as refusal:
             _finish(referral, CpimsReferral.Status.FAILED, error=str(refusal))
-            _audit_send(referral, "cpims.failed", status=refusal.status, attempt=attempt)
+            _audit_send(
+                referral, "cpims.failed", status=refusal.status, attempt=attempt, fields=fields
+            )
             raise CpimsFailed(str(refusal)) from refusal
         except _Retry as passing:
             last = str(passing)
             referral.save(update_fields=["attempts"])
-            _audit_send(referral, "cpims.attempt_failed", status=passing.status, attempt=attempt)
+            _audit_send(
+                referral,
+                "cpims.attempt_failed",
+                status=passing.status,
+                attempt=attempt,
+                fields=fields,
+            )
             if attempt < attempts:
                 wait = cpims_rules.backoff_seconds(attempt, settings.EGIDE_CPIMS_BACKOFF_SECONDS)
                 if passing.wait is not None:
@@ -413,5 +477,5 @@ def _send(
                 sleep(wait)
     message = str(GAVE_UP) % {"n": attempts, "last": last}
     _finish(referral, CpimsReferral.Status.FAILED, error=message)
-    _audit_send(referral, "cpims.failed", reason="attempts", attempt=attempts)
+    _audit_send(referral, "cpims.failed", reason="attempts", attempt=attempts, fields=fields)
     raise CpimsFailed(message)

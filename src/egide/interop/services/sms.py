@@ -8,7 +8,7 @@ import hmac
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -148,6 +148,8 @@ class Inbound:
     text: str
     seen_on: date | None = None
     results: dict[str, Any] = field(default_factory=dict)
+    # message_id is a digest of the content (the gateway gave no id): see _same_message_ids.
+    derived_id: bool = False
 
 
 @dataclass(frozen=True)
@@ -178,31 +180,81 @@ def _rate_exceeded(sender_index: str) -> bool:
     in the database (indexed blind index of the number), so every web process sees the same."""
     allowed, window = parse_rate(settings.EGIDE_SMS_RATE_PER_NUMBER)
     since = timezone.now() - timedelta(seconds=window)
-    recent = SmsDelivery.objects.filter(sender_index=sender_index, received_at__gte=since)
+    recent = SmsDelivery.objects.filter(
+        sender_index=sender_index, received_at__gte=since, alert__isnull=False
+    )
     return recent.count() >= allowed
 
 
-def _existing(channel: SmsChannel, message_id: str) -> Received | None:
-    found = (
-        SmsDelivery.objects.filter(channel=channel, message_id=message_id)
-        .select_related("alert")
-        .first()
-    )
-    if found is None or found.alert is None:
+def _same_message_ids(inbound: Inbound, now: datetime) -> tuple[str, list[str], datetime | None]:
+    """(id to store, ids under which the same message may already be stored, since when).
+
+    A gateway's own id means the same message whenever it comes back. A digest of the content
+    (RapidPro's default body has no id) means a retry only within EGIDE_SMS_RETRY_WINDOW_SECONDS:
+    it is stored with the number of its time slot of that length, and looked up in the current
+    and the previous slot, received within the window (a retry across a slot edge is still
+    found; the same words texted again later are a new message)."""
+    if not inbound.derived_id:
+        return inbound.message_id, [inbound.message_id], None
+    window = max(1, int(settings.EGIDE_SMS_RETRY_WINDOW_SECONDS))
+    slot = int(now.timestamp() // window)
+    ids = [f"{inbound.message_id}:{slot}", f"{inbound.message_id}:{slot - 1}"]
+    return ids[0], ids, now - timedelta(seconds=window)
+
+
+def _existing(
+    channel: SmsChannel, message_ids: list[str], since: datetime | None = None
+) -> Received | None:
+    """The alert the same message already became; SmsRefused when it was refused (rate)."""
+    found = SmsDelivery.objects.filter(channel=channel, message_id__in=message_ids)
+    if since is not None:
+        found = found.filter(received_at__gte=since)
+    delivery = found.select_related("alert").order_by("-received_at", "-id").first()
+    if delivery is None:
         return None
-    return Received(found.alert, True, found.recognised)
+    if delivery.alert is None:
+        raise SmsRefused(str(RATE_LIMITED))
+    return Received(delivery.alert, True, delivery.recognised)
+
+
+def _refuse_for_rate(
+    channel: SmsChannel, inbound: Inbound, stored_id: str, sender_index: str, now: datetime
+) -> SmsRefused:
+    """Past the rate the message raises no alert, but is kept (encrypted, like any) and the
+    refusal audited: nothing vanishes without trace."""
+    try:
+        with transaction.atomic():
+            delivery = SmsDelivery.objects.create(
+                channel=channel,
+                message_id=stored_id,
+                received_at=now,
+                sender=inbound.sender,
+                sender_index=sender_index,
+                text=inbound.text,
+            )
+            audit_record(
+                actor=channel.account,
+                action="sms.rate_limited",
+                obj=delivery,
+                details={"channel": channel.pk},
+            )
+    except IntegrityError:
+        pass  # the same message refused at the same moment: kept once
+    return SmsRefused(str(RATE_LIMITED))
 
 
 def sms_receive(*, channel: SmsChannel, inbound: Inbound) -> Received:
     """Turn a message into an alert through the cases app's alert service (routing to the
     region's supervisors, triage deadline, reference code). The same message id again gives the
     first alert back and creates nothing. Raises SmsRefused past the per-number rate."""
-    again = _existing(channel, inbound.message_id)
+    now = timezone.now()
+    stored_id, same_ids, since = _same_message_ids(inbound, now)
+    again = _existing(channel, same_ids, since)
     if again is not None:
         return again
-    sender_index = blind_index(inbound.sender)
+    sender_index = blind_index(sms_parsing.number_key(inbound.sender))
     if _rate_exceeded(sender_index):
-        raise SmsRefused(str(RATE_LIMITED))
+        raise _refuse_for_rate(channel, inbound, stored_id, sender_index, now)
     index = places()
     if channel.kind == SmsChannel.Kind.RAPIDPRO and inbound.results:
         parsed = sms_parsing.parse_flow_results(inbound.results, inbound.text, index)
@@ -242,7 +294,8 @@ def sms_receive(*, channel: SmsChannel, inbound: Inbound) -> Received:
             )
             delivery = SmsDelivery.objects.create(
                 channel=channel,
-                message_id=inbound.message_id,
+                message_id=stored_id,
+                received_at=now,
                 sender=inbound.sender,
                 sender_index=sender_index,
                 text=inbound.text,
@@ -261,7 +314,7 @@ def sms_receive(*, channel: SmsChannel, inbound: Inbound) -> Received:
             )
     except IntegrityError:
         # The same message delivered twice at the same moment: the other delivery won.
-        again = _existing(channel, inbound.message_id)
+        again = _existing(channel, [stored_id])
         if again is None:
             raise
         return again
@@ -269,12 +322,30 @@ def sms_receive(*, channel: SmsChannel, inbound: Inbound) -> Received:
 
 
 def sms_deliveries_purge(*, case: Case) -> int:
-    """Erase the sender's number and the text of the SMS whose alerts led to *case* (called by
-    the retention purge of the case, in its transaction); returns how many."""
-    return SmsDelivery.objects.filter(alert__case=case).update(sender="", text="")
+    """Erase the sender's number, its blind index and the text of the SMS whose alerts led to
+    *case* (called by the retention purge of the case, in its transaction); returns how many."""
+    return SmsDelivery.objects.filter(alert__case=case).update(sender="", sender_index="", text="")
 
 
-def sms_deliveries_viewed(*, actor: Any, shown: int) -> None:
-    """Messages and numbers of deliveries were shown (count only)."""
-    if shown:
-        audit_record(actor=actor, action="sms.deliveries_viewed", details={"shown": shown})
+def sms_sender_index_expire(*, now: datetime | None = None) -> int:
+    """Forget the blind index of the sender's number of deliveries older than the rate-limit
+    window (the index serves only the rate limit; an HMAC of a phone number can be brute-forced
+    by whoever holds the key, so it is not kept longer). Run hourly by a scheduled job; returns
+    how many deliveries lost it."""
+    _allowed, window = parse_rate(settings.EGIDE_SMS_RATE_PER_NUMBER)
+    before = (now or timezone.now()) - timedelta(seconds=window)
+    return (
+        SmsDelivery.objects.filter(received_at__lt=before)
+        .exclude(sender_index="")
+        .update(sender_index="")
+    )
+
+
+def sms_deliveries_viewed(*, actor: Any, deliveries: list[int]) -> None:
+    """Messages and numbers of these deliveries (ids) were shown."""
+    if deliveries:
+        audit_record(
+            actor=actor,
+            action="sms.deliveries_viewed",
+            details={"shown": len(deliveries), "deliveries": sorted(deliveries)},
+        )

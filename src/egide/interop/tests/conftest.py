@@ -12,6 +12,13 @@ from egide.accounts.models import User
 from egide.core.models import Region
 
 
+@pytest.fixture(autouse=True)
+def _fake_primero_allowed(settings: Any) -> None:
+    """The fake Primero servers listen on this machine: allowlisted, as production would list
+    a CPIMS+ on a private network."""
+    settings.EGIDE_CPIMS_ALLOWED_HOSTS = ["127.0.0.1"]
+
+
 @pytest.fixture
 def channel_of(persona: Callable[[str], User]) -> Callable[[str], Any]:
     """Factory: channel_of("rapidpro") → (channel, secret), Conakry as the default region."""

@@ -40,6 +40,7 @@ class State:
     expire_tokens_once: bool = False  # the next case POST finds every current token expired
     lose_next_answer: bool = False  # create the case, then close without answering
     answer_next: list[int] = field(default_factory=list)  # forced statuses for next case POSTs
+    huge_next: bool = False  # the next case POST answers 422 with a 2 MB body
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -120,6 +121,10 @@ def _handler(state: State) -> type[BaseHTTPRequestHandler]:
                             ]
                         },
                     )
+                    return
+                if state.huge_next:
+                    state.huge_next = False
+                    self._send(422, {"errors": [{"code": 422, "message": "x" * 2_000_000}]})
                     return
                 if state.answer_next:
                     status = state.answer_next.pop(0)

@@ -325,3 +325,246 @@ def test_sending_again_after_a_failure_keeps_egides_id(
     assert again.pk == referral.pk and again.record_id == first_id
     assert again.status == CpimsReferral.Status.ALREADY_THERE
     assert len(primero.state.cases) == 1
+
+
+@pytest.mark.parametrize(
+    ("new_url", "needs_password"),
+    [
+        ("https://evil.example.net", True),  # another host
+        ("http://{host}", True),  # another scheme
+        ("https://{host}:8443", True),  # another port
+        ("{url}/", False),  # the same server
+    ],
+)
+def test_another_server_needs_the_password_again(
+    connected: CpimsConnection,
+    persona: Callable[[str], User],
+    settings: Any,
+    new_url: str,
+    needs_password: bool,
+) -> None:
+    from urllib.parse import urlsplit
+
+    from egide.interop.forms import CpimsConnectionForm
+
+    settings.DEBUG = True  # http:// allowed: only the change of scheme is tested
+    connected.base_url = "https://cpims.example.org"
+    connected.save()
+    url = new_url.format(host=urlsplit(connected.base_url).hostname, url=connected.base_url)
+    initial = CpimsConnectionForm.initial_for(connected)
+    data = {**initial, "base_url": url, "password": "", "enabled": "on"}
+    form = CpimsConnectionForm(data, connection=connected)
+    if needs_password:
+        assert not form.is_valid() and "password" in form.errors
+        with pytest.raises(CaseError):
+            services.cpims_connection_save(
+                actor=persona(roles.ADMINISTRATOR),
+                base_url=url,
+                username=connected.username,
+                password="",
+                module_id=connected.module_id,
+                protection_concerns=connected.protection_concerns,
+                field_map=connected.field_map,
+                logins_per_minute=3,
+                enabled=True,
+            )
+    else:
+        assert form.is_valid(), form.errors
+
+
+def test_a_change_of_server_is_audited_with_both_hosts(
+    connected: CpimsConnection, persona: Callable[[str], User]
+) -> None:
+    services.cpims_connection_save(
+        actor=persona(roles.ADMINISTRATOR),
+        base_url="https://cpims2.example.org",
+        username=connected.username,
+        password="New-Password-2026",
+        module_id=connected.module_id,
+        protection_concerns=connected.protection_concerns,
+        field_map=connected.field_map,
+        logins_per_minute=3,
+        enabled=True,
+    )
+    event = AuditEvent.objects.filter(action="cpims.connection_changed").latest("pk")
+    assert event.details["old_host"].startswith("127.0.0.1:")
+    assert event.details["new_host"] == "cpims2.example.org:443"
+
+
+@pytest.mark.parametrize(
+    ("mapping", "refused"),
+    [
+        ({"map_first_name": "id"}, "map_first_name"),
+        ({"map_last_name": "module_id"}, "map_last_name"),
+        ({"map_sex": "owned_by"}, "map_sex"),
+        ({"map_age": "status"}, "map_age"),
+        ({"map_birth_date": "record_state"}, "map_birth_date"),
+        ({"map_last_name": "name_first"}, "map_last_name"),  # two fields, one target
+    ],
+)
+def test_mapping_to_reserved_or_shared_targets_is_refused(
+    persona: Callable[[str], User], mapping: dict[str, str], refused: str
+) -> None:
+    from egide.interop.forms import CpimsConnectionForm
+
+    data = {
+        **CpimsConnectionForm.initial_for(None),
+        "base_url": "https://127.0.0.1:8443",
+        "username": "egide-api",
+        "password": "x",
+        "enabled": "on",
+        **mapping,
+    }
+    form = CpimsConnectionForm(data, connection=None)
+    assert not form.is_valid() and refused in form.errors
+    with pytest.raises(CaseError):
+        services.cpims_connection_save(
+            actor=persona(roles.ADMINISTRATOR),
+            base_url="https://127.0.0.1:8443",
+            username="egide-api",
+            password="x",
+            module_id="primeromodule-cp",
+            protection_concerns="trafficked",
+            field_map={**DEFAULT_FIELD_MAP, **{k[4:]: v for k, v in mapping.items()}},
+            logins_per_minute=3,
+            enabled=True,
+        )
+
+
+def test_payload_never_lets_a_mapping_replace_egides_id() -> None:
+    from egide.interop.cpims_rules import build_case_payload
+
+    payload = build_case_payload(
+        record_id="r-1",
+        values={"first_name": "Aïssatou", "last_name": "Baldé"},
+        ticked=["first_name", "last_name"],
+        field_map={"first_name": "id", "last_name": "module_id"},
+        module_id="primeromodule-cp",
+    )
+    assert payload == {"data": {"id": "r-1", "module_id": "primeromodule-cp"}}
+
+
+def test_the_targets_written_are_audited(
+    connected: CpimsConnection, primero: FakePrimero, persona: Callable[[str], User]
+) -> None:
+    worker = persona(roles.CASE_WORKER)
+    refer_and_run(worker, child_case(persona), ["first_name", "sex"])
+    sent = AuditEvent.objects.get(action="cpims.sent")
+    assert sent.details["fields"] == ["name_first", "sex"]
+    changed = AuditEvent.objects.filter(action="cpims.connection_changed").latest("pk")
+    assert "name_first" in changed.details["targets"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://localhost:6379",
+        "https://127.0.0.1:8443",
+        "https://10.0.0.5",
+        "https://192.168.1.1",
+        "https://169.254.169.254",
+        "https://[::1]:8443",
+        "https://[::ffff:10.0.0.1]",
+        "https://0.0.0.0",
+    ],
+)
+def test_local_and_private_addresses_are_refused_unless_allowlisted(
+    settings: Any, url: str
+) -> None:
+    from egide.interop.forms import CpimsConnectionForm
+
+    settings.DEBUG = False
+    settings.EGIDE_CPIMS_ALLOWED_HOSTS = []
+    data = {
+        **CpimsConnectionForm.initial_for(None),
+        "base_url": url,
+        "username": "egide-api",
+        "password": "x",
+        "enabled": "on",
+    }
+    assert "base_url" in CpimsConnectionForm(data, connection=None).errors
+    settings.EGIDE_CPIMS_ALLOWED_HOSTS = ["localhost", "127.0.0.1", "10.0.0.5"]
+    form = CpimsConnectionForm(data, connection=None)
+    if url in ("http://localhost:6379", "https://127.0.0.1:8443", "https://10.0.0.5"):
+        assert form.is_valid(), form.errors
+
+
+def test_sending_to_a_local_address_not_allowlisted_is_refused_before_any_request(
+    connected: CpimsConnection,
+    primero: FakePrimero,
+    persona: Callable[[str], User],
+    settings: Any,
+) -> None:
+    settings.EGIDE_CPIMS_ALLOWED_HOSTS = []
+    worker = persona(roles.CASE_WORKER)
+    referral = refer_and_run(worker, child_case(persona), ["first_name"])
+    assert referral.status == CpimsReferral.Status.FAILED and "127.0.0.1" in referral.error
+    assert primero.state.logins == [] and primero.state.case_posts == 0
+
+
+def test_a_huge_answer_is_not_read(primero: FakePrimero) -> None:
+    from egide.interop.primero import PrimeroClient
+
+    client = PrimeroClient(primero.url, 5.0, ["127.0.0.1"])
+    login = client.login(primero.state.user_name, primero.state.password)
+    primero.state.huge_next = True
+    token = login.headers["Authorization"].split()[1]
+    answer = client.create_case({"data": {"id": "r-1"}}, token)
+    assert answer.status == 422 and answer.body is None
+
+
+def test_consent_is_checked_again_before_each_attempt(
+    primero: FakePrimero, connected: CpimsConnection, persona: Callable[[str], User]
+) -> None:
+    from egide.cases.models import Consent
+    from egide.cases.services import consent_withdraw
+
+    worker = persona(roles.CASE_WORKER)
+    case = child_case(persona)
+    referral = services.cpims_refer(actor=worker, case=case, fields=["first_name"])
+    primero.state.answer_next = [503]
+
+    def withdraw_while_waiting(_seconds: float) -> None:
+        consent_withdraw(actor=worker, consent=Consent.objects.get(case=case, purpose="cpims"))
+
+    with pytest.raises(services.CpimsFailed):
+        services.cpims_send(referral_id=referral.pk, sleep=withdraw_while_waiting)
+    referral.refresh_from_db()
+    assert referral.status == CpimsReferral.Status.FAILED
+    assert primero.state.case_posts == 1 and not primero.state.cases
+    failed = AuditEvent.objects.get(action="cpims.failed")
+    assert failed.details["reason"] == "consent"
+    attempt = AuditEvent.objects.get(action="cpims.attempt_failed")
+    assert attempt.details["fields"] == ["name_first"]  # what the failed attempt carried
+
+
+def test_a_refused_attempt_audits_the_fields(
+    primero: FakePrimero, connected: CpimsConnection, persona: Callable[[str], User]
+) -> None:
+    primero.state.answer_next = [403]
+    referral = refer_and_run(persona(roles.CASE_WORKER), child_case(persona), ["first_name", "sex"])
+    assert referral.status == CpimsReferral.Status.FAILED
+    assert AuditEvent.objects.get(action="cpims.failed").details["fields"] == ["name_first", "sex"]
+
+
+def test_two_first_referrals_at_once_do_not_fail_with_500(
+    primero: FakePrimero,
+    connected: CpimsConnection,
+    persona: Callable[[str], User],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The second request did not see the first one's row (same moment, no row to lock): the
+    unique constraint refuses its insert, and it answers "already being sent"."""
+    from egide.interop.services import cpims as cpims_services
+
+    worker = persona(roles.CASE_WORKER)
+    case = child_case(persona)
+    services.cpims_refer(actor=worker, case=case, fields=["first_name"])
+    monkeypatch.setattr(cpims_services, "_referral_locked", lambda case: None)
+    with pytest.raises(CaseError) as second:
+        services.cpims_refer(actor=worker, case=case, fields=["first_name"])
+    assert str(second.value) == str(services.IN_PROGRESS)
+    response = login_verified(Client(), worker).post(
+        reverse("interop:cpims_refer", args=[case.pk]), {"fields_sent": ["first_name"]}
+    )
+    assert response.status_code == 200 and CpimsReferral.objects.count() == 1

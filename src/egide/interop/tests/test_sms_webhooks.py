@@ -58,7 +58,11 @@ def at_form(**override: str) -> dict[str, str]:
 
 
 def post_at(channel: Any, secret: str, body: bytes | str, content_type: str = "") -> Any:
-    url = reverse("interop:africastalking_webhook", args=[channel.public_id, secret])
+    url = (
+        reverse("interop:africastalking_webhook", args=[channel.public_id])
+        + "?"
+        + urlencode({"k": secret})
+    )
     return Client().post(
         url, body, content_type=content_type or "application/x-www-form-urlencoded"
     )
@@ -291,3 +295,218 @@ def test_retention_purge_erases_the_sms(
     case_purge(case=case)
     delivery = SmsDelivery.objects.get()
     assert delivery.sender == "" and delivery.text == ""
+    assert delivery.sender_index == ""  # an HMAC of the number: brute-forceable with the key
+
+
+def _at(moment: str) -> Any:
+    from datetime import datetime
+    from unittest import mock
+
+    when = datetime.fromisoformat(moment)
+    return mock.patch("django.utils.timezone.now", return_value=when)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "alerts"),
+    [
+        # more than the window (10 minutes) apart: the same words texted again, a new alert
+        ("2026-11-20T08:00:00+00:00", "2026-11-20T08:10:01+00:00", 2),
+        ("2026-11-20T08:00:00+00:00", "2026-11-21T08:00:00+00:00", 2),
+        # within the window: the gateway's retry, one alert (also across a slot edge)
+        ("2026-11-20T08:00:00+00:00", "2026-11-20T08:09:59+00:00", 1),
+        ("2026-11-20T08:09:59+00:00", "2026-11-20T08:10:01+00:00", 1),
+    ],
+)
+def test_rapidpro_body_without_id_is_a_retry_only_within_the_window(
+    channel_of: Callable[[str], Any], first: str, second: str, alerts: int
+) -> None:
+    channel, secret = channel_of("rapidpro")
+    with _at(first):
+        one = post_rapidpro(channel, secret, rapidpro_body())
+    with _at(second):
+        two = post_rapidpro(channel, secret, rapidpro_body())
+    assert one.status_code == two.status_code == 200, two.content
+    assert Alert.objects.count() == alerts and SmsDelivery.objects.count() == alerts
+    assert two.json()["duplicate"] is (alerts == 1)
+
+
+def test_rapidpro_run_uuid_is_a_retry_whenever_it_comes_back(
+    channel_of: Callable[[str], Any],
+) -> None:
+    channel, secret = channel_of("rapidpro")
+    body = rapidpro_body(run={"uuid": "run-9"})
+    with _at("2026-11-20T08:00:00+00:00"):
+        post_rapidpro(channel, secret, body)
+    with _at("2026-11-21T08:00:00+00:00"):
+        again = post_rapidpro(channel, secret, body)
+    assert again.json()["duplicate"] is True and Alert.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            b'{"contact": {"urn": "tel:+224620000001"}, "results": [1], "input": {"text": "x"}}',
+            "results",
+        ),
+        (
+            b'{"contact": {"urn": "tel:+224620000001"}, "results": "x", "input": {"text": "x"}}',
+            "results",
+        ),
+        (b'{"contact": {"urn": "tel:+224620000001"}, "results": 3}', "results"),
+        (b'{"contact": {"urn": "tel:+224620000001"}, "input": {"text": "a\\ud800b"}}', "UTF-8"),
+        (b'{"contact": {"urn": "tel:+224\\udc00"}, "input": {"text": "x"}}', "UTF-8"),
+        (
+            b'{"contact": {"urn": "tel:+224620000001"}, "results": {"message": {"value": '
+            b'"\\ud800"}}}',
+            "UTF-8",
+        ),
+        (
+            b'{"contact": {"urn": "tel:+224620000001"}, "results": {"\\ud800": {"value": "x"}}}',
+            "UTF-8",
+        ),
+        (
+            b'{"contact": {"urn": "tel:+224620000001"}, "results": {"m": {"value": "a\\u0000"}}}',
+            "results.m",
+        ),
+    ],
+)
+def test_malformed_rapidpro_bodies_get_a_clear_400(
+    channel_of: Callable[[str], Any], raw: bytes, expected: str
+) -> None:
+    channel, secret = channel_of("rapidpro")
+    response = post_rapidpro(channel, secret, None, raw=raw)
+    assert response.status_code == 400, response.content
+    assert expected in response.json()["detail"]
+    assert not Alert.objects.exists() and not SmsDelivery.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["rapidpro", "africastalking"])
+def test_oversized_body_gets_a_json_400_before_it_is_read(
+    kind: str, channel_of: Callable[[str], Any]
+) -> None:
+    channel, secret = channel_of(kind)
+    big = b"x" * (3 * 1024 * 1024)  # past Django's own limit (2.5 MB) as well
+    if kind == "rapidpro":
+        response = post_rapidpro(channel, secret, None, raw=big)
+    else:
+        response = post_at(channel, secret, big)
+    assert response.status_code == 400
+    assert "64" in response.json()["detail"]
+
+
+def test_africastalking_secret_never_reaches_the_logs(
+    channel_of: Callable[[str], Any], settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The address given to the administrator carries the secret outside the path: gunicorn's
+    access log (``%(U)s``, the path) and Django's 400/429 warnings never write it."""
+    import logging
+    from urllib.parse import urlsplit
+
+    from django.test import RequestFactory
+
+    from egide.interop.views import _webhook_url
+
+    settings.EGIDE_SMS_RATE_PER_NUMBER = "1/hour"
+    channel, secret = channel_of("africastalking")
+    given = urlsplit(_webhook_url(RequestFactory().get("/"), channel, secret))
+    assert secret not in given.path
+    address = f"{given.path}?{given.query}"
+    with caplog.at_level(logging.DEBUG):
+        form = "application/x-www-form-urlencoded"
+        ok = Client().post(address, urlencode(at_form(id="a1")), content_type=form)
+        bad = Client().post(address, urlencode(at_form(date="hier")), content_type=form)
+        limited = Client().post(address, urlencode(at_form(id="a2")), content_type=form)
+    assert (ok.status_code, bad.status_code, limited.status_code) == (200, 400, 429)
+    assert "Bad Request" in caplog.text and "Too Many Requests" in caplog.text
+    assert secret not in caplog.text
+
+
+def test_scheduled_job_forgets_the_number_index_past_the_rate_window(
+    channel_of: Callable[[str], Any], settings: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from egide.jobs.schedule import schedule_tick
+    from egide.jobs.services import job_run
+
+    settings.EGIDE_SMS_RATE_PER_NUMBER = "2/hour"
+    channel, secret = channel_of("africastalking")
+    for i in range(2):
+        post_at(channel, secret, urlencode(at_form(id=f"old{i}")))
+    SmsDelivery.objects.update(received_at=timezone.now() - timedelta(minutes=61))
+    post_at(channel, secret, urlencode(at_form(id="new")))
+    assert "interop.sms_index_expire" in schedule_tick()
+    from egide.jobs.models import Job
+
+    job_run(job_id=Job.objects.get(kind="interop.sms_index_expire").pk)
+    kept = dict(SmsDelivery.objects.values_list("message_id", "sender_index"))
+    assert kept["old0"] == kept["old1"] == "" and kept["new"] != ""
+    assert SmsDelivery.objects.get(message_id="old0").sender == NUMBER  # the number stays
+    # the rate limit still counts the recent one
+    assert post_at(channel, secret, urlencode(at_form(id="new2"))).status_code == 200
+    assert post_at(channel, secret, urlencode(at_form(id="new3"))).status_code == 429
+
+
+def test_rate_limited_message_is_kept_and_audited(
+    channel_of: Callable[[str], Any], settings: Any
+) -> None:
+    settings.EGIDE_SMS_RATE_PER_NUMBER = "1/hour"
+    channel, secret = channel_of("africastalking")
+    assert post_at(channel, secret, urlencode(at_form(id="m1"))).status_code == 200
+    refused = post_at(channel, secret, urlencode(at_form(id="m2", text="ALERTE encore")))
+    assert refused.status_code == 429
+    kept = SmsDelivery.objects.get(message_id="m2")
+    assert kept.alert is None and kept.text == "ALERTE encore" and kept.sender == NUMBER
+    event = AuditEvent.objects.get(action="sms.rate_limited")
+    assert event.object_id == str(kept.pk)
+    # the gateway's retry of the refused message: refused again, kept once
+    assert post_at(channel, secret, urlencode(at_form(id="m2"))).status_code == 429
+    assert SmsDelivery.objects.count() == 2 and Alert.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "senders",
+    [
+        ["+224620000001", "224620000001", "+224 620 00 00 01"],
+        ["00224620000001", "+224-620-000-001", "+224620000001"],
+    ],
+)
+def test_one_number_written_differently_counts_once_for_the_rate(
+    channel_of: Callable[[str], Any], settings: Any, senders: list[str]
+) -> None:
+    settings.EGIDE_SMS_RATE_PER_NUMBER = "2/hour"
+    channel, secret = channel_of("africastalking")
+    codes = [
+        post_at(channel, secret, urlencode(at_form(id=f"m{i}", **{"from": sender}))).status_code
+        for i, sender in enumerate(senders)
+    ]
+    assert codes == [200, 200, 429]
+
+
+def test_rapidpro_urn_schemes_count_as_one_number(
+    channel_of: Callable[[str], Any], settings: Any
+) -> None:
+    settings.EGIDE_SMS_RATE_PER_NUMBER = "2/hour"
+    channel, secret = channel_of("rapidpro")
+    codes = []
+    for i, urn in enumerate(["tel:+224620000001", "whatsapp:224620000001", "tel:+224 620000001"]):
+        body = rapidpro_body(run={"uuid": f"run-{i}"})
+        body["contact"]["urn"] = urn
+        codes.append(post_rapidpro(channel, secret, body).status_code)
+    assert codes == [200, 200, 429]
+
+
+@pytest.mark.parametrize("urn", ["tel:", "tel: ", "tel:+", ":"])
+def test_empty_sender_is_refused(channel_of: Callable[[str], Any], urn: str) -> None:
+    channel, secret = channel_of("rapidpro")
+    body = rapidpro_body()
+    body["contact"]["urn"] = urn
+    response = post_rapidpro(channel, secret, body)
+    assert response.status_code == 400 and "contact.urn" in response.json()["detail"]
+    at_channel, at_secret = channel_of("africastalking")
+    response = post_at(at_channel, at_secret, urlencode(at_form(**{"from": "+"})))
+    assert response.status_code == 400 and "from" in response.json()["detail"]
+    assert not SmsDelivery.objects.exists()
