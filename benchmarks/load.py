@@ -161,7 +161,22 @@ def current_code(device: Any) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
-def run(host: str, usernames: list[str], case_ids: list[int], seconds: int) -> int:
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by the server and its workers."""
+    import psutil  # comes with locust
+
+    root = psutil.Process(pid)
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def run(host: str, usernames: list[str], case_ids: list[int], seconds: int, server_pid: int) -> int:
     pool = list(usernames)
     devices = authenticators(usernames)
     logged_in: list[str] = []
@@ -241,7 +256,9 @@ def run(host: str, usernames: list[str], case_ids: list[int], seconds: int) -> i
             break
         gevent.sleep(0.2)
     environment.stats.reset_all()
+    cpu_start = server_cpu_seconds(server_pid)
     gevent.sleep(seconds)
+    cpu_used = server_cpu_seconds(server_pid) - cpu_start
     runner.quit()
     stats = environment.stats
     print(f"\n{'page':<16} {'requests':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
@@ -264,6 +281,14 @@ def run(host: str, usernames: list[str], case_ids: list[int], seconds: int) -> i
     )
     for error in stats.errors.values():
         print(f"error: {error.method} {error.name}: {error.error} ×{error.occurrences}")
+    # On a machine shared with the load generator (and other work), requests/s say more about
+    # the machine than about the pages: the server's CPU time per request does not.
+    if total.num_requests:
+        per_request = 1000 * cpu_used / total.num_requests
+        print(
+            f"server CPU: {per_request:.1f} ms per request (gunicorn, all workers); "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+        )
     return int(total.num_failures)
 
 
@@ -282,7 +307,7 @@ def main() -> None:
     port = free_port()
     server = start_server(env, port, args.workers)
     try:
-        failures = run(f"http://127.0.0.1:{port}", usernames, case_ids, args.seconds)
+        failures = run(f"http://127.0.0.1:{port}", usernames, case_ids, args.seconds, server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

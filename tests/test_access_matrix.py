@@ -212,7 +212,7 @@ MATRIX: dict[str, Row] = {
     "api:docs": Row(ALL_ROLES, denied_status=(401, 403)),
     "api:me": Row(ALL_ROLES, denied_status=(401, 403)),
     "screening:list": Row(SCREENERS, denied_status=(404,)),
-    # Starts a draft and redirects to its first step.
+    # The first step is served at once (no draft, no redirect): 200.
     "screening:interview": Row(SCREENERS, 200, (404,)),
     # Same organisation: case workers and supervisors see it; others, even screeners, get 404.
     "screening:detail": Row(

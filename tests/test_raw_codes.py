@@ -252,7 +252,7 @@ def test_interview_steps_in_french_show_no_raw_code(persona: Callable[[str], Use
     step = client.get(reverse("screening:interview"))
     codes = raw_codes()
     assert raw_codes_in(step.content.decode(), codes) == []
-    # Answering the first step (served at the interview's own URL) starts the draft.
+    # The first step is answered at the interview's address, which starts the draft.
     started = client.post(
         reverse("screening:interview"),
         {"go": "next", "consent": "yes", "interview_language": "fr", "sex": "female"},

@@ -194,7 +194,10 @@ def test_screening_back_twice_then_case_identity_consent_referral(
     page.wait_for_url(re.compile(r"/cases/\d+/(#.*)?$"))
     referral = Referral.objects.get()
     assert f"Orientation {referral.code} envoyée." in page.get_by_role("status").inner_text()
-    history = page.locator("#status").inner_text()
+    assert "Ouvert" in page.locator("#status").inner_text()
+    # The status history is shown on demand (the case file stays within its query budget).
+    page.get_by_role("link", name=re.compile("Afficher l’historique")).click()
+    history = page.locator("#status .history").inner_text()
     assert "Ouvert" in history and " open" not in history
     screenshot(page, "case-after-screening-referral-360", full_page=True)
 

@@ -6,6 +6,7 @@ Errors are CaseError with a message a person can act on; views show it as is.
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -369,9 +370,12 @@ def case_update_identity(*, actor: Any, case: Case, **fields: Any) -> Case:
     return case
 
 
-def case_viewed(*, actor: Any, case: Case) -> None:
-    """Record a read of the case file (identity, notes)."""
-    audit_record(actor=actor, action="case.viewed", obj=case)
+def case_viewed(*, actor: Any, case: Case, shown: Iterable[str] = ()) -> None:
+    """Record a read of the case file (identity; *shown*: the parts read on demand, notes...)."""
+    parts = sorted(shown)
+    audit_record(
+        actor=actor, action="case.viewed", obj=case, details={"shown": parts} if parts else None
+    )
 
 
 @transaction.atomic

@@ -238,7 +238,7 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     history, notes, files and the team form when asked for (their counts always)."""
     shown = _shown(request)
     case = case_detail_for(request.user, pk, shown)
-    services.case_viewed(actor=request.user, case=case)
+    services.case_viewed(actor=request.user, case=case, shown=shown)
     supervisor = is_case_supervisor(request.user, case)
     team = list(case.members.all())
     team_ids = {member.user_id for member in team}

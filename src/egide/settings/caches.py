@@ -29,6 +29,9 @@ def cache_settings(redis_url: str) -> dict[str, dict[str, Any]]:
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": CACHE_TABLE,
             "KEY_PREFIX": KEY_PREFIX,
+            # Expired rows go first; past this many live entries Django deletes a third of them
+            # (its default, 300, could reset the rate counters of busy users).
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
 
