@@ -389,7 +389,7 @@ def dashboard(
 def _result(
     ind: Indicator,
     spans: list[Span],
-    period: periods.Period,
+    period: periods.Period | None,
     scope: str | None,
     suppressed: bool,
     sex: str,
@@ -475,3 +475,23 @@ def _select(table: Table, filters: dict[str, str]) -> Value:
 
 def _row(key: str, label: Any, v: Value) -> Row:
     return Row(key, str(label), v.value, v.text)
+
+
+def span_values(
+    *,
+    codes: Sequence[str],
+    start: Any | None,
+    end: Any | None,
+    region: str | None,
+    suppressed: bool,
+) -> dict[str, Value]:
+    """Totals of the indicators *codes* between two days (either open), for pages that filter
+    by dates rather than by period (the outreach reach page); same queries, same suppression."""
+    region_obj = resolve_region(region)
+    spans = [Span("range", start, end)]
+    fw = framework.load()
+    scope = region_obj.code if region_obj is not None else None
+    return {
+        code: _result(fw.indicator(code), spans, None, scope, suppressed, "", "", None).value
+        for code in codes
+    }
