@@ -23,6 +23,11 @@ extra=(
   '*/jobs/schedule.py'
   '*/jobs/backup.py'
   '*/jobs/kinds.py'
+  '*/monitoring/periods.py'
+  '*/monitoring/framework.py'
+  '*/monitoring/queries.py'
+  '*/monitoring/computation.py'
+  '*/monitoring/charts.py'
 )
 paths=()
 for p in "${extra[@]}"; do paths+=(-o -path "$p"); done

@@ -102,7 +102,10 @@ def trend(rows: Sequence[Row], title: str, ident: str) -> SafeString:
         if p is not None:
             parts.append(
                 format_html(
-                    '<circle cx="{}" cy="{}" r="3" fill="{}"></circle>', round(p[0]), round(p[1]), BAR
+                    '<circle cx="{}" cy="{}" r="3" fill="{}"></circle>',
+                    round(p[0]),
+                    round(p[1]),
+                    BAR,
                 )
             )
         parts.append(

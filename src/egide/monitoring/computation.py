@@ -37,7 +37,9 @@ from egide.monitoring.selectors import Figure
 TREND_LENGTH = 4
 HIDDEN_TEXT = "x"
 NO_DATA = "—"
-UNKNOWN_REGION = _("Unknown region {code}: use an ISO 3166-2 code of the reference list, e.g. GN-L.")
+UNKNOWN_REGION = _(
+    "Unknown region {code}: use an ISO 3166-2 code of the reference list, e.g. GN-L."
+)
 BAD_FILTER = _("Unknown {dimension}: {value}.")
 
 
@@ -126,7 +128,9 @@ class Dashboard:
             if not r.applicable:
                 continue
 
-            def add(dis: tuple[tuple[str, str], ...], v: Value | Row, code: str = r.indicator.code) -> None:
+            def add(
+                dis: tuple[tuple[str, str], ...], v: Value | Row, code: str = r.indicator.code
+            ) -> None:
                 text = v.text
                 out.append(Figure(code, self.period_text, region, dis, v.value, text))
 
@@ -147,7 +151,9 @@ def _cache_seconds() -> int:
 
 
 def _raw(computation: str, spans: Sequence[Span]) -> tuple[dict[str, Cube], dict[str, Cube] | None]:
-    key = "monitoring:raw:{}:{}".format(computation, ",".join(f"{s.id}={s.start}:{s.end}" for s in spans))
+    key = "monitoring:raw:{}:{}".format(
+        computation, ",".join(f"{s.id}={s.start}:{s.end}" for s in spans)
+    )
     seconds = _cache_seconds()
     if seconds:
         hit = cache.get(key)
@@ -281,25 +287,31 @@ def _region_sums(by_region: Cube) -> dict[str, int]:
 
 
 def _count_table(
-    ind: Indicator, dims: Sequence[str], by_region: Cube, national: Cube | None,
-    region: str | None, suppressed: bool,
+    ind: Indicator,
+    dims: Sequence[str],
+    by_region: Cube,
+    national: Cube | None,
+    region: str | None,
+    suppressed: bool,
 ) -> Table:
     if region is None:
         cube = national if national is not None else _scope_cube(by_region, None)
         return count_table(
-            dims, cube, regions=_region_sums(by_region) if "region" in ind.disaggregations else None,
+            dims,
+            cube,
+            regions=_region_sums(by_region) if "region" in ind.disaggregations else None,
             suppressed=suppressed,
         )
     hide_all = None
     if suppressed:
         whole = national if national is not None else _scope_cube(by_region, None)
-        national_table = count_table(
-            dims, whole, regions=_region_sums(by_region), suppressed=True
-        )
+        national_table = count_table(dims, whole, regions=_region_sums(by_region), suppressed=True)
         state = national_table.regions.get(region, _value(0, State.SHOWN)).state
         if state is not State.SHOWN:
             hide_all = state
-    return count_table(dims, _scope_cube(by_region, region), suppressed=suppressed, hide_all=hide_all)
+    return count_table(
+        dims, _scope_cube(by_region, region), suppressed=suppressed, hide_all=hide_all
+    )
 
 
 def _percent(cube: Cube, suppressed: bool) -> Value:
@@ -308,7 +320,9 @@ def _percent(cube: Cube, suppressed: bool) -> Value:
     if base == 0:
         return Value(None, NO_DATA)
     states = (
-        suppression.suppress([base, on_time, late], [[1, 2, 0]]) if suppressed else [State.SHOWN] * 3
+        suppression.suppress([base, on_time, late], [[1, 2, 0]])
+        if suppressed
+        else [State.SHOWN] * 3
     )
     if states[0] is not State.SHOWN or states[1] is not State.SHOWN:
         return Value(None, HIDDEN_TEXT, State.HIDDEN)
@@ -373,7 +387,16 @@ def dashboard(
     results = []
     for ind in indicators:
         results.append(
-            _result(ind, spans, parsed, scope, suppressed, sex, age_band, target_for(ind, parsed, region_obj))
+            _result(
+                ind,
+                spans,
+                parsed,
+                scope,
+                suppressed,
+                sex,
+                age_band,
+                target_for(ind, parsed, region_obj),
+            )
         )
     return Dashboard(
         period=parsed,
@@ -409,17 +432,28 @@ def _result(
         trend = [_row(s.id, s.id, _median(medians[s.id].get(key), suppressed)) for s in spans]
         if scope is None:
             rows = [
-                _row(code, category_label("region", code), _median(medians[current].get(code), suppressed))
+                _row(
+                    code,
+                    category_label("region", code),
+                    _median(medians[current].get(code), suppressed),
+                )
                 for code in category_order("region")
             ]
             breakdowns.append(Breakdown("region", str(dimension_label("region")), rows))
     elif ind.unit == "percent":
         by_region, _n = _raw(ind.computation, spans)
         value = _percent(_scope_cube(by_region[current], scope), suppressed)
-        trend = [_row(s.id, s.id, _percent(_scope_cube(by_region[s.id], scope), suppressed)) for s in spans]
+        trend = [
+            _row(s.id, s.id, _percent(_scope_cube(by_region[s.id], scope), suppressed))
+            for s in spans
+        ]
         if scope is None:
             rows = [
-                _row(code, category_label("region", code), _percent(_scope_cube(by_region[current], code), suppressed))
+                _row(
+                    code,
+                    category_label("region", code),
+                    _percent(_scope_cube(by_region[current], code), suppressed),
+                )
                 for code in category_order("region")
             ]
             breakdowns.append(Breakdown("region", str(dimension_label("region")), rows))
@@ -450,7 +484,13 @@ def _result(
             breakdowns.append(Breakdown("region", str(dimension_label("region")), rows))
         cross = [(s, a, v) for (s, a), v in table.cross.items()]
     percent = None
-    if target and target.value > 0 and isinstance(value.value, int | float) and applicable and not filters:
+    if (
+        target
+        and target.value > 0
+        and isinstance(value.value, int | float)
+        and applicable
+        and not filters
+    ):
         percent = round(100 * value.value / target.value, 1)
     return Result(
         indicator=ind,

@@ -14,6 +14,9 @@ from egide.monitoring.labels import AGE_BAND_LABELS
 
 PERIOD_MAX = 6  # yyyyMM, the longest DHIS2 period Égide uses (same as Target.period)
 PERIOD_HELP = _("A year (2024), a quarter (2024Q3) or a month (202403).")
+BAD_PERIOD = _(
+    "Write a year (2024), a quarter (2024Q3) or a month (202403), years %(low)s to %(high)s."
+)
 NOT_QUARTER_OR_YEAR = _("A donor report covers a quarter (2024Q3) or a year (2024).")
 
 
@@ -37,8 +40,7 @@ class PeriodField(forms.CharField):
                 periods.parse(value)
             except periods.PeriodError as exc:
                 raise forms.ValidationError(
-                    _("Write a year (2024), a quarter (2024Q3) or a month (202403), years %(low)s to %(high)s.")
-                    % {"low": periods.MIN_YEAR, "high": periods.MAX_YEAR}
+                    BAD_PERIOD % {"low": periods.MIN_YEAR, "high": periods.MAX_YEAR}
                 ) from exc
         return value.strip() if value else value
 

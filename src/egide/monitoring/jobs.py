@@ -51,7 +51,8 @@ def donor_report(job: Job, progress: Progress) -> Output:
         progress(2, 3, _("Saving the file"))
         scope = board.region.code if board.region else "national"
         return Output(
-            report=_("%(n)s indicator(s) for %(period)s.") % {"n": len(board.results), "period": board.period_text},
+            report=_("%(n)s indicator(s) for %(period)s.")
+            % {"n": len(board.results), "period": board.period_text},
             filename=f"donor-report-{board.period_text}-{scope}.{fmt}",
             content_type=XLSX_TYPE if fmt == "xlsx" else PDF_TYPE,
             content=content,

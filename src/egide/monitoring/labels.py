@@ -66,7 +66,10 @@ def _choices(dim: str) -> list[tuple[str, Any]]:
     if dim == "region":
         from egide.core.models import Region
 
-        return [(code, name) for code, name in Region.objects.order_by("name").values_list("code", "name")]
+        return [
+            (code, name)
+            for code, name in Region.objects.order_by("name").values_list("code", "name")
+        ]
     return []
 
 

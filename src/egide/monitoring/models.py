@@ -22,7 +22,9 @@ class Target(models.Model):
 
     indicator = models.CharField(_("indicator"), max_length=12)
     period = models.CharField(
-        _("period"), max_length=6, help_text=_("A year (2024), a quarter (2024Q3) or a month (202403).")
+        _("period"),
+        max_length=6,
+        help_text=_("A year (2024), a quarter (2024Q3) or a month (202403)."),
     )
     region = models.ForeignKey(
         "core.Region",

@@ -24,7 +24,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -165,7 +164,9 @@ def _with_age(queryset: QuerySet[Any], prefix: str, date_field: str) -> tuple[Qu
     return queryset.annotate(_age=age), band
 
 
-def _attendance(spans: Sequence[Span], *, webinar: bool, region: bool, dims: Sequence[str]) -> Any:
+def _attendance(
+    spans: Sequence[Span], *, webinar: bool, region: bool, dims: Sequence[str]
+) -> dict[str, Cube]:
     from egide.training.models import Attendance
 
     qs = Attendance.objects.filter(present=True)
@@ -266,7 +267,9 @@ def workshop_stakeholders(spans: Sequence[Span]) -> dict[str, Cube]:
 def _on_time(answered: str, due: str) -> Any:
     now = timezone.now()
     return Case(
-        When(Q(**{f"{answered}__isnull": False, f"{answered}__lte": F(due)}), then=Value("on_time")),
+        When(
+            Q(**{f"{answered}__isnull": False, f"{answered}__lte": F(due)}), then=Value("on_time")
+        ),
         When(Q(**{f"{answered}__isnull": True, f"{due}__gt": now}), then=Value("pending")),
         default=Value("late"),
         output_field=CharField(),
@@ -521,7 +524,9 @@ QUERIES: dict[str, Query] = {
     "leaders_reached": Query(("audience",), leaders_reached),
     "people_reached": Query(("sex", "age_band"), people_reached),
     "ambassadors": Query((), ambassadors),
-    "webinar_participants": Query(WEBINAR_DIMS, webinar_participants, webinar_participants_national),
+    "webinar_participants": Query(
+        WEBINAR_DIMS, webinar_participants, webinar_participants_national
+    ),
 }
 
-__all__ = ["QUERIES", "IntegerField", "Median", "Span", "days_to_service"]
+__all__ = ["QUERIES", "Median", "Span", "days_to_service"]

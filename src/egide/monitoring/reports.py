@@ -48,7 +48,9 @@ def summary_rows(board: Dashboard) -> list[list[Any]]:
 
 
 def breakdown_rows(board: Dashboard) -> list[list[Any]]:
-    rows: list[list[Any]] = [[_("Code"), _("Indicator"), _("Disaggregation"), _("Category"), _("Value")]]
+    rows: list[list[Any]] = [
+        [_("Code"), _("Indicator"), _("Disaggregation"), _("Category"), _("Value")]
+    ]
     for r in board.results:
         for b in r.breakdowns:
             for row in b.rows:

@@ -29,7 +29,12 @@ def board_json(board: Dashboard) -> dict[str, Any]:
                 "counting_rule": r.counting_rule,
                 "trend": [{"period": t.key, "value": t.value, "shown": t.text} for t in r.trend],
                 "disaggregations": [
-                    {"dimension": b.dimension, "category": row.key, "value": row.value, "shown": row.text}
+                    {
+                        "dimension": b.dimension,
+                        "category": row.key,
+                        "value": row.value,
+                        "shown": row.text,
+                    }
                     for b in r.breakdowns
                     for row in b.rows
                 ]

@@ -18,11 +18,15 @@ def target_for(indicator: Indicator, period: periods.Period, region: Any | None)
 
     row = Target.objects.filter(indicator=indicator.code, period=period.id, region=region).first()
     if row is not None:
-        return TargetValue(float(row.value), row.source, _("target for %(period)s") % {"period": period.id})
+        return TargetValue(
+            float(row.value), row.source, _("target for %(period)s") % {"period": period.id}
+        )
     code = region.code if region is not None else None
     for t in indicator.targets:
         if t.period == period.id and t.region == code:
-            return TargetValue(t.value, t.source, _("target for %(period)s") % {"period": period.id})
+            return TargetValue(
+                t.value, t.source, _("target for %(period)s") % {"period": period.id}
+            )
     if region is None:
         for t in indicator.targets:
             if t.period is None and t.region is None:

@@ -70,7 +70,8 @@ def _card(result: Result, index: int, *, with_bars: bool) -> dict[str, Any]:
                     b,
                     charts.bars(
                         b.rows,
-                        _("%(name)s by %(dimension)s") % {"name": name, "dimension": b.label.lower()},
+                        _("%(name)s by %(dimension)s")
+                        % {"name": name, "dimension": b.label.lower()},
                         f"bars-{index}-{n}",
                     ),
                 )
@@ -126,7 +127,9 @@ def region_view(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     form, board = _board(request, region=region.code)
     return render(
-        request, "monitoring/dashboard.html", _context(form, board, scope_region=region, with_bars=True)
+        request,
+        "monitoring/dashboard.html",
+        _context(form, board, scope_region=region, with_bars=True),
     )
 
 
@@ -141,7 +144,9 @@ def objective_view(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "monitoring/dashboard.html",
-        _context(form, board, objective=fw.objective(code).name.get(get_language()), with_bars=True),
+        _context(
+            form, board, objective=fw.objective(code).name.get(get_language()), with_bars=True
+        ),
     )
 
 
@@ -158,8 +163,13 @@ def indicator_view(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "monitoring/indicator.html",
-        {"form": form, "board": board, "indicator": indicator, "card": card,
-         "objective": framework.load().objective(indicator.objective).name.get(get_language())},
+        {
+            "form": form,
+            "board": board,
+            "indicator": indicator,
+            "card": card,
+            "objective": framework.load().objective(indicator.objective).name.get(get_language()),
+        },
     )
 
 

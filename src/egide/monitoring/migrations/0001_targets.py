@@ -6,30 +6,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_load_reference_data'),
+        ("core", "0002_load_reference_data"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator', models.CharField(max_length=12, verbose_name='indicator')),
-                ('period', models.CharField(help_text='A year (2024), a quarter (2024Q3) or a month (202403).', max_length=6, verbose_name='period')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='target')),
-                ('source', models.CharField(help_text='Where the figure comes from (document, date).', max_length=300, verbose_name='source')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('region', models.ForeignKey(blank=True, help_text='Empty: the whole country.', null=True, on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("indicator", models.CharField(max_length=12, verbose_name="indicator")),
+                (
+                    "period",
+                    models.CharField(
+                        help_text="A year (2024), a quarter (2024Q3) or a month (202403).",
+                        max_length=6,
+                        verbose_name="period",
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="target"),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        help_text="Where the figure comes from (document, date).",
+                        max_length=300,
+                        verbose_name="source",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty: the whole country.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'target',
-                'verbose_name_plural': 'targets',
-                'ordering': ['indicator', 'period'],
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'period', 'region'), name='monitoring_target_unique'), models.UniqueConstraint(condition=models.Q(('region__isnull', True)), fields=('indicator', 'period'), name='monitoring_target_national_unique')],
+                "verbose_name": "target",
+                "verbose_name_plural": "targets",
+                "ordering": ["indicator", "period"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator", "period", "region"), name="monitoring_target_unique"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("region__isnull", True)),
+                        fields=("indicator", "period"),
+                        name="monitoring_target_national_unique",
+                    ),
+                ],
             },
         ),
     ]

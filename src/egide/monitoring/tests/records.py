@@ -55,12 +55,19 @@ def build(persona: Any) -> dict[str, Any]:
 
     def session(kind: str, region: Any, first: date, title: str) -> Any:
         return TrainingSession.objects.create(
-            kind=kind, title=title, start_date=first, end_date=first + timedelta(days=1),
-            region=region, organisation=org, created_by=worker,
+            kind=kind,
+            title=title,
+            start_date=first,
+            end_date=first + timedelta(days=1),
+            region=region,
+            organisation=org,
+            created_by=worker,
         )
 
     def attend(s: Any, who: str, days: list[date], present: bool = True) -> Any:
-        e = Enrollment.objects.create(session=s, participant=people[who], token=secrets.token_hex(8))
+        e = Enrollment.objects.create(
+            session=s, participant=people[who], token=secrets.token_hex(8)
+        )
         for d in days:
             Attendance.objects.create(enrollment=e, day=d, present=present)
         return e
@@ -95,7 +102,11 @@ def build(persona: Any) -> dict[str, Any]:
     # --- cases ------------------------------------------------------------------------------
     def case(code: str, region: Any, opened: datetime, **fields: Any) -> Any:
         return Case.objects.create(
-            code=code, region=region, owner_organisation=org, owner=worker, opened_at=opened,
+            code=code,
+            region=region,
+            owner_organisation=org,
+            owner=worker,
+            opened_at=opened,
             **fields,
         )
 
@@ -104,15 +115,41 @@ def build(persona: Any) -> dict[str, Any]:
     c3 = case("T-C3", labe, at(2024, 2, 3), sex="male", birth_year=2003)
     c4 = case("T-C4", kankan, at(2024, 4, 1), sex="male", child=True, birth_year=2012)
     c5 = case("T-C5", labe, at(2023, 12, 15), sex="female")
-    case("T-C6", labe, at(2024, 1, 5), status="closed", closed_at=at(2024, 6, 1), closure_reason="goals_met")
-    case("T-C7", kankan, at(2024, 1, 6), status="closed", closed_at=at(2024, 7, 1), closure_reason="withdrew")
-    Case.objects.filter(pk=c1.pk).update(status="closed", closed_at=at(2024, 9, 1), closure_reason="goals_met")
+    case(
+        "T-C6",
+        labe,
+        at(2024, 1, 5),
+        status="closed",
+        closed_at=at(2024, 6, 1),
+        closure_reason="goals_met",
+    )
+    case(
+        "T-C7",
+        kankan,
+        at(2024, 1, 6),
+        status="closed",
+        closed_at=at(2024, 7, 1),
+        closure_reason="withdrew",
+    )
+    Case.objects.filter(pk=c1.pk).update(
+        status="closed", closed_at=at(2024, 9, 1), closure_reason="goals_met"
+    )
 
     def screen(c: Any, level: str, worker_level: str = "") -> None:
         Assessment.objects.create(
-            created_by=worker, organisation=org, region=c.region, case=c, rule_set="1.0",
-            catalogue_version="1.0", input_json="{}", result_json="{}", trafficking_level=level,
-            smuggling_level="none", gbv_level="none", child=c.child, urgent=False,
+            created_by=worker,
+            organisation=org,
+            region=c.region,
+            case=c,
+            rule_set="1.0",
+            catalogue_version="1.0",
+            input_json="{}",
+            result_json="{}",
+            trafficking_level=level,
+            smuggling_level="none",
+            gbv_level="none",
+            child=c.child,
+            urgent=False,
             worker_level=worker_level,
         )
 
@@ -126,10 +163,18 @@ def build(persona: Any) -> dict[str, Any]:
     # --- alerts ------------------------------------------------------------------------------
     def alert(region: Any, created: datetime, triaged: datetime | None, c: Any | None) -> None:
         Alert.objects.create(
-            created_by=worker, organisation=org, region=region, seen_on=created.date(),
-            person_description="personne (fictif)", what_was_seen="fait (fictif)",
-            urgency="urgent", created_at=created, due_at=created + timedelta(days=1),
-            triaged_at=triaged, status="case_opened" if triaged else "new", case=c,
+            created_by=worker,
+            organisation=org,
+            region=region,
+            seen_on=created.date(),
+            person_description="personne (fictif)",
+            what_was_seen="fait (fictif)",
+            urgency="urgent",
+            created_at=created,
+            due_at=created + timedelta(days=1),
+            triaged_at=triaged,
+            status="case_opened" if triaged else "new",
+            case=c,
         )
 
     alert(labe, at(2024, 1, 10), at(2024, 1, 10, 12), c1)
@@ -140,15 +185,32 @@ def build(persona: Any) -> dict[str, Any]:
     # --- referrals ---------------------------------------------------------------------------
     services = {}
     for need in ("shelter", "medical", "legal_aid"):
-        services[need] = Service.objects.create(provider=org, need_type=need, name=f"Service {need} (fictif)")
+        services[need] = Service.objects.create(
+            provider=org, need_type=need, name=f"Service {need} (fictif)"
+        )
 
-    def refer(c: Any, need: str, sent: datetime, answered: datetime | None,
-              delivered: datetime | None, status: str) -> None:
+    def refer(
+        c: Any,
+        need: str,
+        sent: datetime,
+        answered: datetime | None,
+        delivered: datetime | None,
+        status: str,
+    ) -> None:
         n = Need.objects.create(case=c, need_type=need, priority="high")
         Referral.objects.create(
-            case=c, need=n, service=services.get(need, services["shelter"]), provider=org,
-            created_by=worker, created_at=sent, urgency="urgent", due_at=sent + timedelta(days=1),
-            status=status, shared_json=json.dumps({}), answered_at=answered, delivered_at=delivered,
+            case=c,
+            need=n,
+            service=services.get(need, services["shelter"]),
+            provider=org,
+            created_by=worker,
+            created_at=sent,
+            urgency="urgent",
+            due_at=sent + timedelta(days=1),
+            status=status,
+            shared_json=json.dumps({}),
+            answered_at=answered,
+            delivered_at=delivered,
         )
 
     refer(c1, "shelter", at(2024, 1, 12), at(2024, 1, 12, 10), at(2024, 1, 20), "delivered")
@@ -158,21 +220,43 @@ def build(persona: Any) -> dict[str, Any]:
     refer(c2, "medical", at(2024, 3, 10), None, None, "cancelled")
 
     # --- consents ----------------------------------------------------------------------------
-    for c, purpose, withdrawn in ((c2, "sharing", at(2024, 3, 1)), (c4, "statistics", at(2024, 4, 1))):
+    for c, purpose, withdrawn in (
+        (c2, "sharing", at(2024, 3, 1)),
+        (c4, "statistics", at(2024, 4, 1)),
+    ):
         Consent.objects.create(
-            case=c, purpose=purpose, decision="granted", given_by="person", language="français",
-            explained_by=worker, decided_on=date(2024, 1, 1), withdrawn_at=withdrawn,
+            case=c,
+            purpose=purpose,
+            decision="granted",
+            given_by="person",
+            language="français",
+            explained_by=worker,
+            decided_on=date(2024, 1, 1),
+            withdrawn_at=withdrawn,
         )
 
     # --- outreach ----------------------------------------------------------------------------
     def dialogue(region: Any, held: date, **counts: int) -> None:
         Dialogue.objects.create(
-            held_on=held, region=region, format="dialogue", topics="Risques (fictif)",
-            language="pular", organisation=org, recorded_by=worker, **counts,
+            held_on=held,
+            region=region,
+            format="dialogue",
+            topics="Risques (fictif)",
+            language="pular",
+            organisation=org,
+            recorded_by=worker,
+            **counts,
         )
 
-    dialogue(labe, date(2024, 3, 5), female_25_59=10, male_25_59=6, female_u18=4,
-             community_leaders=3, religious_leaders=2)
+    dialogue(
+        labe,
+        date(2024, 3, 5),
+        female_25_59=10,
+        male_25_59=6,
+        female_u18=4,
+        community_leaders=3,
+        religious_leaders=2,
+    )
     dialogue(kankan, date(2024, 4, 5), male_18_24=5, religious_leaders=1)
     dialogue(labe, date(2023, 10, 1), male_60p=7, community_leaders=1)
     labe_pref = Prefecture.objects.filter(region=labe).first()
@@ -184,7 +268,11 @@ def build(persona: Any) -> dict[str, Any]:
         (kankan_pref, date(2025, 1, 1), True),
     ):
         Ambassador.objects.create(
-            full_name="Ambassadeur (fictif)", prefecture=pref, appointed_on=appointed,
-            organisation=org, is_active=active, is_fictitious=True,
+            full_name="Ambassadeur (fictif)",
+            prefecture=pref,
+            appointed_on=appointed,
+            organisation=org,
+            is_active=active,
+            is_fictitious=True,
         )
     return {"people": people}

@@ -106,7 +106,9 @@ def _assert_no_lone_hidden_cell(found: list[Any]) -> None:
         total = totals[code]
         if not isinstance(total.value, int) or dim == "region" and code in ("II.1", "IV.1", "G.1"):
             continue
-        if sum(c.value or 0 for c in cells) == total.value and all(c.value is not None for c in cells):
+        if sum(c.value or 0 for c in cells) == total.value and all(
+            c.value is not None for c in cells
+        ):
             continue
         hidden = [c for c in cells if c.value is None]
         assert len(hidden) != 1, (code, dim, cells)
@@ -137,9 +139,13 @@ def test_donor_report_xlsx_has_the_dashboards_values(
     job.refresh_from_db()
     download = client.get(reverse("jobs:download", args=[job.pk]))
     assert download.status_code == 200
-    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content) if download.streaming else download.content)).worksheets[0]
+    sheet = load_workbook(
+        io.BytesIO(b"".join(download.streaming_content) if download.streaming else download.content)
+    ).worksheets[0]
     in_file = {row[0]: row[3] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    html = client.get(reverse("monitoring:dashboard"), {"period": "2024", "region": "GN-L"}).content.decode()
+    html = client.get(
+        reverse("monitoring:dashboard"), {"period": "2024", "region": "GN-L"}
+    ).content.decode()
     for code, value in in_file.items():
         page = _value(html, code).replace("&lt;", "<").replace(" %", "").split(" ")[0]
         assert str(value) == page or float(value) == float(page), (code, value, page)
@@ -166,11 +172,21 @@ def test_administrator_sets_a_target_in_the_admin(persona: Any, client_as: Any) 
 
     client = client_as(persona(roles.ADMINISTRATOR))
     labe = Region.objects.get(code="GN-L")
-    values = {"indicator": "III.2", "period": "2024Q3", "region": labe.pk, "value": "400",
-              "source": "Plan de travail 2024 (fictif)"}
+    values = {
+        "indicator": "III.2",
+        "period": "2024Q3",
+        "region": labe.pk,
+        "value": "400",
+        "source": "Plan de travail 2024 (fictif)",
+    }
     bad = client.post(reverse("admin:monitoring_target_add"), {**values, "period": "2024Q7"})
     assert bad.status_code == 200 and not Target.objects.exists()
     response = client.post(reverse("admin:monitoring_target_add"), values)
     assert response.status_code == 302
     target = Target.objects.get()
-    assert (target.indicator, target.period, target.region, target.value) == ("III.2", "2024Q3", labe, 400)
+    assert (target.indicator, target.period, target.region, target.value) == (
+        "III.2",
+        "2024Q3",
+        labe,
+        400,
+    )
