@@ -30,8 +30,20 @@ from egide.core import suppression
 from egide.core.suppression import State
 from egide.monitoring import framework, periods
 from egide.monitoring.framework import Indicator
-from egide.monitoring.labels import category_label, category_order, dimension_label
-from egide.monitoring.queries import QUERIES, Cube, Median, Span, days_to_service
+from egide.monitoring.labels import (
+    category_label,
+    category_order,
+    dimension_label,
+    regions_once,
+)
+from egide.monitoring.queries import (
+    QUERIES,
+    Cube,
+    Median,
+    Span,
+    days_to_service,
+    region_ids_once,
+)
 from egide.monitoring.selectors import Figure
 
 TREND_LENGTH = 4
@@ -382,11 +394,11 @@ def dashboard(
     fw = framework.load()
     indicators = [i for i in fw.indicators if codes is None or i.code in codes]
     scope = region_obj.code if region_obj is not None else None
-    from egide.monitoring.targets import target_for
+    from egide.monitoring.targets import set_targets, target_for
 
-    results = []
-    for ind in indicators:
-        results.append(
+    in_admin = set_targets(parsed, region_obj)
+    with region_ids_once(), regions_once():
+        results = [
             _result(
                 ind,
                 spans,
@@ -395,9 +407,10 @@ def dashboard(
                 suppressed,
                 sex,
                 age_band,
-                target_for(ind, parsed, region_obj),
+                target_for(ind, parsed, region_obj, in_admin),
             )
-        )
+            for ind in indicators
+        ]
     return Dashboard(
         period=parsed,
         period_text=period.strip(),

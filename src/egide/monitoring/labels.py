@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -64,13 +67,31 @@ def _choices(dim: str) -> list[tuple[str, Any]]:
     if dim == "outcome":
         return OUTCOME_LABELS
     if dim == "region":
-        from egide.core.models import Region
-
-        return [
-            (code, name)
-            for code, name in Region.objects.order_by("name").values_list("code", "name")
-        ]
+        return regions()
     return []
+
+
+_REGIONS: ContextVar[list[tuple[str, str]] | None] = ContextVar("regions", default=None)
+
+
+def regions() -> list[tuple[str, str]]:
+    """(code, name) of every region, by name; read once per dashboard (``regions_once``)."""
+    from egide.core.models import Region
+
+    found = _REGIONS.get()
+    if found is None:
+        found = list(Region.objects.order_by("name").values_list("code", "name"))
+    return found
+
+
+@contextmanager
+def regions_once() -> Iterator[None]:
+    token = _REGIONS.set(None)
+    _REGIONS.set(regions())
+    try:
+        yield
+    finally:
+        _REGIONS.reset(token)
 
 
 def category_order(dim: str) -> list[str]:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -93,12 +95,29 @@ def _bucket(field: str, spans: Sequence[Span], is_datetime: bool) -> Any:
     )
 
 
+_REGION_IDS: ContextVar[dict[int | None, str] | None] = ContextVar("region_ids", default=None)
+
+
 def _region_codes() -> dict[int | None, str]:
+    """Region id → code, read once per dashboard (see ``region_ids_once``)."""
     from egide.core.models import Region
 
-    codes: dict[int | None, str] = dict(Region.objects.values_list("pk", "code"))
-    codes[None] = ""
+    codes = _REGION_IDS.get()
+    if codes is None:
+        codes = dict(Region.objects.values_list("pk", "code"))
+        codes[None] = ""
     return codes
+
+
+@contextmanager
+def region_ids_once() -> Iterator[None]:
+    """Within the block, every query reuses one reading of the region ids."""
+    token = _REGION_IDS.set(None)
+    _REGION_IDS.set(_region_codes())
+    try:
+        yield
+    finally:
+        _REGION_IDS.reset(token)
 
 
 def grouped(

@@ -12,11 +12,24 @@ from egide.monitoring import periods
 from egide.monitoring.framework import Indicator, load
 
 
-def target_for(indicator: Indicator, period: periods.Period, region: Any | None) -> Any:
-    from egide.monitoring.computation import TargetValue
+def set_targets(period: periods.Period, region: Any | None) -> dict[str, Any]:
+    """The administrators' targets for *period* and *region*, by indicator (one query)."""
     from egide.monitoring.models import Target
 
-    row = Target.objects.filter(indicator=indicator.code, period=period.id, region=region).first()
+    return {t.indicator: t for t in Target.objects.filter(period=period.id, region=region)}
+
+
+def target_for(
+    indicator: Indicator,
+    period: periods.Period,
+    region: Any | None,
+    set_in_admin: dict[str, Any] | None = None,
+) -> Any:
+    from egide.monitoring.computation import TargetValue
+
+    if set_in_admin is None:
+        set_in_admin = set_targets(period, region)
+    row = set_in_admin.get(indicator.code)
     if row is not None:
         return TargetValue(
             float(row.value), row.source, _("target for %(period)s") % {"period": period.id}
