@@ -17,7 +17,10 @@ minute ago always shows.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar, copy_context
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,33 +165,105 @@ def _cache_seconds() -> int:
     return int(getattr(settings, "MONITORING_CACHE_SECONDS", 30))
 
 
-def _raw(computation: str, spans: Sequence[Span]) -> tuple[dict[str, Cube], dict[str, Cube] | None]:
-    key = "monitoring:raw:{}:{}".format(
-        computation, ",".join(f"{s.id}={s.start}:{s.end}" for s in spans)
-    )
+_PREFETCHED: ContextVar[dict[str, Any] | None] = ContextVar("prefetched", default=None)
+
+
+def _spans_key(spans: Sequence[Span]) -> str:
+    return ",".join(f"{s.id}={s.start}:{s.end}" for s in spans)
+
+
+def _raw_key(computation: str, spans: Sequence[Span]) -> str:
+    return f"monitoring:raw:{computation}:{_spans_key(spans)}"
+
+
+def _median_key(spans: Sequence[Span]) -> str:
+    return f"monitoring:median:{_spans_key(spans)}"
+
+
+def _cached(key: str, compute: Any) -> Any:
+    prefetched = _PREFETCHED.get()
+    if prefetched is not None and key in prefetched:
+        return prefetched[key]
     seconds = _cache_seconds()
     if seconds:
         hit = cache.get(key)
         if hit is not None:
-            return hit  # type: ignore[no-any-return]
-    query = QUERIES[computation]
-    value = (query.by_region(spans), query.national(spans) if query.national else None)
+            return hit
+    value = compute()
     if seconds:
         cache.set(key, value, seconds)
     return value
+
+
+def _raw(computation: str, spans: Sequence[Span]) -> tuple[dict[str, Cube], dict[str, Cube] | None]:
+    query = QUERIES[computation]
+
+    def compute() -> tuple[dict[str, Cube], dict[str, Cube] | None]:
+        return query.by_region(spans), query.national(spans) if query.national else None
+
+    return _cached(_raw_key(computation, spans), compute)  # type: ignore[no-any-return]
 
 
 def _raw_median(spans: Sequence[Span]) -> dict[str, dict[str, Median]]:
-    key = "monitoring:median:" + ",".join(f"{s.id}={s.start}:{s.end}" for s in spans)
+    return _cached(_median_key(spans), lambda: days_to_service(spans))  # type: ignore[no-any-return]
+
+
+def _in_thread(fn: Any) -> Any:
+    """Run *fn* on this worker thread's own database connection, then close it."""
+    from django.db import connection
+
+    try:
+        return fn()
+    finally:
+        connection.close()
+
+
+@contextmanager
+def _prefetch(indicators: Sequence[Indicator], spans: Sequence[Span]) -> Iterator[None]:
+    """On PostgreSQL, outside a transaction, run the indicators' queries at the same time on
+    ``MONITORING_QUERY_THREADS`` connections (3 by default); the pages then read them here.
+    Inside a transaction (tests) other connections would not see its rows: run one by one."""
+    from django.db import connection
+
+    threads = int(getattr(settings, "MONITORING_QUERY_THREADS", 3))
+    if connection.vendor != "postgresql" or connection.in_atomic_block or threads < 2:
+        yield
+        return
     seconds = _cache_seconds()
+    tasks: dict[str, Any] = {}
+    for ind in indicators:
+        if ind.unit == "days":
+            key = _median_key(spans)
+            if not (seconds and cache.get(key) is not None):
+                tasks[key] = lambda: days_to_service(spans)
+            continue
+        key = _raw_key(ind.computation, spans)
+        if key in tasks or (seconds and cache.get(key) is not None):
+            continue
+        query = QUERIES[ind.computation]
+        tasks[key + "|r"] = lambda q=query: q.by_region(spans)
+        if query.national is not None:
+            tasks[key + "|n"] = lambda q=query: q.national(spans)
+    if not tasks:
+        yield
+        return
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        futures = {k: pool.submit(copy_context().run, _in_thread, fn) for k, fn in tasks.items()}
+        done = {k: f.result() for k, f in futures.items()}
+    prefetched: dict[str, Any] = {}
+    for k, v in done.items():
+        if k.endswith("|r"):
+            base = k[:-2]
+            prefetched[base] = (v, done.get(base + "|n"))
+        elif not k.endswith("|n"):
+            prefetched[k] = v
     if seconds:
-        hit = cache.get(key)
-        if hit is not None:
-            return hit  # type: ignore[no-any-return]
-    value = days_to_service(spans)
-    if seconds:
-        cache.set(key, value, seconds)
-    return value
+        cache.set_many(prefetched, seconds)
+    token = _PREFETCHED.set(prefetched)
+    try:
+        yield
+    finally:
+        _PREFETCHED.reset(token)
 
 
 # --- one indicator, one period, one scope ------------------------------------------------------
@@ -397,7 +472,7 @@ def dashboard(
     from egide.monitoring.targets import set_targets, target_for
 
     in_admin = set_targets(parsed, region_obj)
-    with region_ids_once(), regions_once():
+    with region_ids_once(), regions_once(), _prefetch(indicators, spans_of(parsed)):
         results = [
             _result(
                 ind,
