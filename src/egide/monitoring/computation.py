@@ -342,10 +342,12 @@ def count_table(
     else:
         states = suppression.suppress(values, lines)
         if hide_all is not None:
-            states = [
-                hide_all if i == 0 else (s if s is State.SMALL or values[i] == 0 else State.HIDDEN)
-                for i, s in enumerate(states)
-            ]
+            states[0] = hide_all
+        if states[0] is not State.SHOWN:
+            # A hidden total makes the whole table one "<5": within a total of at most 4,
+            # "<5" and zero cells could still be pinned (four "<5" cells are all 1), which
+            # suppression.suppress leaves to its callers.
+            states = [states[0]] + [State.HIDDEN] * (len(states) - 1)
 
     def v(i: int) -> Value:
         return _value(values[i], states[i])

@@ -36,8 +36,9 @@ def test_coordinator_sees_the_overview_with_charts_and_tables(
     assert response.status_code == 200
     assert "<svg" in html and "<table" in html
     assert _value(html, "III.2") == "20"
-    # The coordinator cannot read cases: 2 presumed victims in Labé show as "<5".
-    assert _value(html, "II.6") == "&lt;5"
+    # The coordinator cannot read cases: Labé's 2 presumed victims (3 nationally, "<5") are
+    # hidden, and so is the whole national table of which they are a cell.
+    assert _value(html, "II.6") == "x"
     assert len(response.content) < 150_000
 
 
@@ -190,3 +191,25 @@ def test_administrator_sets_a_target_in_the_admin(persona: Any, client_as: Any) 
         labe,
         400,
     )
+
+
+def test_a_hidden_total_hides_its_whole_table() -> None:
+    """Four "<5" cells under a "<5" total would all be 1: the table is hidden as a whole."""
+    from collections import Counter
+
+    from egide.monitoring.computation import count_table
+
+    cube = Counter(
+        {
+            ("female", "u18"): 1,
+            ("female", "25_59"): 1,
+            ("male", "u18"): 1,
+            ("male", "25_59"): 1,
+        }
+    )
+    table = count_table(("sex", "age_band"), cube, suppressed=True)
+    assert table.total.text == "<5"
+    cells = [*table.cross.values(), *(v for m in table.margins.values() for v in m.values())]
+    assert all(v.value is None and v.text == "x" for v in cells)
+    exact = count_table(("sex", "age_band"), cube, suppressed=False)
+    assert exact.total.value == 4 and exact.cross[("female", "u18")].value == 1
