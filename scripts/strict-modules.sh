@@ -31,6 +31,11 @@ extra=(
   '*/interop/jobs.py'
   '*/interop/services/*.py'
   '*/fielddata/records.py'
+  '*/monitoring/periods.py'
+  '*/monitoring/framework.py'
+  '*/monitoring/queries.py'
+  '*/monitoring/computation.py'
+  '*/monitoring/charts.py'
 )
 paths=()
 for p in "${extra[@]}"; do paths+=(-o -path "$p"); done

@@ -17,6 +17,7 @@ urlpatterns = [
     path("jobs/", include("egide.jobs.urls")),
     path("interop/", include("egide.interop.urls")),
     path("field/", include("egide.fielddata.urls")),
+    path("monitoring/", include("egide.monitoring.urls")),
     path("api/v1/", include("egide.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "egide.jobs",
     "egide.interop",
     "egide.fielddata",
+    "egide.monitoring",
 ]
 
 MIDDLEWARE = [

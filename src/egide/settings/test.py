@@ -36,3 +36,5 @@ EGIDE_PUBLIC_PAGE_RATE = "100000/minute"
 # Redis would mix the counters of parallel test runs; cache.clear() would empty it for everyone).
 CACHES = cache_settings("")
 SESSION_ENGINE = session_engine("")
+# Monitoring figures are cached 30 s in production; tests build fresh records each time.
+MONITORING_CACHE_SECONDS = 0
