@@ -129,7 +129,7 @@ class Dhis2Server:
             reason = getattr(exc, "reason", exc)
             if isinstance(reason, socket.timeout | TimeoutError):
                 reason = f"no answer within {self.timeout:g} s"
-            raise Dhis2Error(NETWORK, f"the server could not be reached: {reason}") from exc
+            raise Dhis2Error(NETWORK, str(reason)) from exc
         if len(body) > MAX_ANSWER_BYTES:
             raise Dhis2Error(ANSWER, "the answer is too large to be an import summary", status)
         try:

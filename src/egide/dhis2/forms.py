@@ -35,6 +35,12 @@ def _uid(value: str) -> str:
 class ConnectionForm(forms.ModelForm):  # type: ignore[type-arg]
     """The DHIS2 server. The password is never shown back; empty keeps it."""
 
+    url = forms.URLField(
+        label=_("server address"),
+        max_length=300,
+        assume_scheme="https",
+        help_text=_("For example https://dhis2.example.org (without /api)."),
+    )
     password = forms.CharField(
         label=_("password"),
         max_length=200,
