@@ -23,6 +23,8 @@ extra=(
   '*/jobs/schedule.py'
   '*/jobs/backup.py'
   '*/jobs/kinds.py'
+  '*/dhis2/client.py'
+  '*/dhis2/jobs.py'
 )
 paths=()
 for p in "${extra[@]}"; do paths+=(-o -path "$p"); done

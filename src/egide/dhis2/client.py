@@ -149,6 +149,7 @@ def _gist(body: bytes) -> str:
         document = json.loads(text)
     except ValueError:
         return " ".join(text.split())[:200]
-    if isinstance(document, dict) and isinstance(document.get("message"), str):
-        return document["message"][:200]
+    message = document.get("message") if isinstance(document, dict) else None
+    if isinstance(message, str):
+        return message[:200]
     return " ".join(text.split())[:200]

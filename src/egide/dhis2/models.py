@@ -90,9 +90,7 @@ class OrgUnitMapping(models.Model):
         unique=True,
         help_text=_("Empty for the whole country; else the region's or prefecture's ISO code."),
     )
-    org_unit = models.CharField(
-        _("organisation unit"), max_length=UID_LENGTH, help_text=UID_HELP
-    )
+    org_unit = models.CharField(_("organisation unit"), max_length=UID_LENGTH, help_text=UID_HELP)
 
     class Meta:
         ordering = ["area"]

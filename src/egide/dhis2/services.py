@@ -168,9 +168,11 @@ def push_start(*, actor: Any, period: str) -> Push:
     if connection is None:
         raise Dhis2ServiceError(_("No DHIS2 server is configured yet."))
     with transaction.atomic():
-        if Push.objects.select_for_update().filter(
-            period=dhis2_period, status__in=[Push.Status.QUEUED, Push.Status.RUNNING]
-        ).exists():
+        if (
+            Push.objects.select_for_update()
+            .filter(period=dhis2_period, status__in=[Push.Status.QUEUED, Push.Status.RUNNING])
+            .exists()
+        ):
             raise Dhis2ServiceError(
                 _("A push of this period is already under way: wait for its result.")
             )
@@ -205,9 +207,13 @@ def _dhis2_failure(exc: Dhis2Error, *, real: bool) -> str:
     else:
         text = _("DHIS2 refused the request: %(detail)s.") % {"detail": exc}
     if real:
-        return text + " " + _(
-            "It is not known whether DHIS2 saved the values; push the period again: a new "
-            "push updates them, it never duplicates them."
+        return (
+            text
+            + " "
+            + _(
+                "It is not known whether DHIS2 saved the values; push the period again: a new "
+                "push updates them, it never duplicates them."
+            )
         )
     return text + " " + _("Nothing was sent.")
 

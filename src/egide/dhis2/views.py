@@ -163,9 +163,11 @@ def push_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     push = get_object_or_404(Push.objects.select_related("job", "started_by"), pk=pk)
     push = services.push_settle_lost(push=push)
     unmapped = [
-        {**row, "area_label": selectors.area_label(row.get("area", "")), "why": REASONS.get(
-            row.get("reason", ""), row.get("reason", "")
-        )}
+        {
+            **row,
+            "area_label": selectors.area_label(row.get("area", "")),
+            "why": REASONS.get(row.get("reason", ""), row.get("reason", "")),
+        }
         for row in push.unmapped
     ]
     return render(

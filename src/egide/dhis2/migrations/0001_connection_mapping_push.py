@@ -3,103 +3,289 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import egide.core.fields
 from django.conf import settings
 from django.db import migrations, models
 
+import egide.core.fields
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('jobs', '0001_job_records'),
+        ("jobs", "0001_job_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OrgUnitMapping',
+            name="OrgUnitMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area', models.CharField(blank=True, help_text="Empty for the whole country; else the region's or prefecture's ISO code.", max_length=6, unique=True, verbose_name='area')),
-                ('org_unit', models.CharField(help_text='11 characters: a letter, then letters and digits (a DHIS2 identifier).', max_length=11, verbose_name='organisation unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "area",
+                    models.CharField(
+                        blank=True,
+                        help_text="Empty for the whole country; else the region's or prefecture's ISO code.",
+                        max_length=6,
+                        unique=True,
+                        verbose_name="area",
+                    ),
+                ),
+                (
+                    "org_unit",
+                    models.CharField(
+                        help_text="11 characters: a letter, then letters and digits (a DHIS2 identifier).",
+                        max_length=11,
+                        verbose_name="organisation unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation unit mapping',
-                'verbose_name_plural': 'organisation unit mappings',
-                'ordering': ['area'],
+                "verbose_name": "organisation unit mapping",
+                "verbose_name_plural": "organisation unit mappings",
+                "ordering": ["area"],
             },
         ),
         migrations.CreateModel(
-            name='PeriodMapping',
+            name="PeriodMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_type', models.CharField(choices=[('yearly', 'Year'), ('quarterly', 'Quarter'), ('monthly', 'Month')], max_length=10, unique=True, verbose_name='Égide period')),
-                ('dhis2_format', models.CharField(choices=[('yyyy', 'Yearly, as 2024'), ('yyyyQn', 'Quarterly, as 2024Q3'), ('yyyyMM', 'Monthly, as 202403')], max_length=8, verbose_name='DHIS2 period format')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "period_type",
+                    models.CharField(
+                        choices=[
+                            ("yearly", "Year"),
+                            ("quarterly", "Quarter"),
+                            ("monthly", "Month"),
+                        ],
+                        max_length=10,
+                        unique=True,
+                        verbose_name="Égide period",
+                    ),
+                ),
+                (
+                    "dhis2_format",
+                    models.CharField(
+                        choices=[
+                            ("yyyy", "Yearly, as 2024"),
+                            ("yyyyQn", "Quarterly, as 2024Q3"),
+                            ("yyyyMM", "Monthly, as 202403"),
+                        ],
+                        max_length=8,
+                        verbose_name="DHIS2 period format",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'period mapping',
-                'verbose_name_plural': 'period mappings',
-                'ordering': ['period_type'],
+                "verbose_name": "period mapping",
+                "verbose_name_plural": "period mappings",
+                "ordering": ["period_type"],
             },
         ),
         migrations.CreateModel(
-            name='Connection',
+            name="Connection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(help_text='For example https://dhis2.example.org (without /api).', max_length=300, verbose_name='server address')),
-                ('username', models.CharField(max_length=150, verbose_name='user name')),
-                ('password', egide.core.fields.EncryptedTextField(verbose_name='password')),
-                ('timeout_seconds', models.PositiveSmallIntegerField(default=30, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(300)], verbose_name='time limit (seconds)')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='changed')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        help_text="For example https://dhis2.example.org (without /api).",
+                        max_length=300,
+                        verbose_name="server address",
+                    ),
+                ),
+                ("username", models.CharField(max_length=150, verbose_name="user name")),
+                ("password", egide.core.fields.EncryptedTextField(verbose_name="password")),
+                (
+                    "timeout_seconds",
+                    models.PositiveSmallIntegerField(
+                        default=30,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(300),
+                        ],
+                        verbose_name="time limit (seconds)",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="changed"),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="changed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'DHIS2 connection',
-                'verbose_name_plural': 'DHIS2 connections',
+                "verbose_name": "DHIS2 connection",
+                "verbose_name_plural": "DHIS2 connections",
             },
         ),
         migrations.CreateModel(
-            name='ElementMapping',
+            name="ElementMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator', models.CharField(max_length=64, verbose_name='indicator')),
-                ('disaggregation', models.CharField(blank=True, help_text='Empty for the total; otherwise for example: sex=female; age_band=u18', max_length=200, verbose_name='disaggregation')),
-                ('data_element', models.CharField(help_text='11 characters: a letter, then letters and digits (a DHIS2 identifier).', max_length=11, verbose_name='data element')),
-                ('category_option_combo', models.CharField(blank=True, help_text="Empty: DHIS2's default combination.", max_length=11, verbose_name='category option combination')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("indicator", models.CharField(max_length=64, verbose_name="indicator")),
+                (
+                    "disaggregation",
+                    models.CharField(
+                        blank=True,
+                        help_text="Empty for the total; otherwise for example: sex=female; age_band=u18",
+                        max_length=200,
+                        verbose_name="disaggregation",
+                    ),
+                ),
+                (
+                    "data_element",
+                    models.CharField(
+                        help_text="11 characters: a letter, then letters and digits (a DHIS2 identifier).",
+                        max_length=11,
+                        verbose_name="data element",
+                    ),
+                ),
+                (
+                    "category_option_combo",
+                    models.CharField(
+                        blank=True,
+                        help_text="Empty: DHIS2's default combination.",
+                        max_length=11,
+                        verbose_name="category option combination",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'data element mapping',
-                'verbose_name_plural': 'data element mappings',
-                'ordering': ['indicator', 'disaggregation'],
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'disaggregation'), name='dhis2_element_cell_unique')],
+                "verbose_name": "data element mapping",
+                "verbose_name_plural": "data element mappings",
+                "ordering": ["indicator", "disaggregation"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator", "disaggregation"), name="dhis2_element_cell_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Push',
+            name="Push",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=7, verbose_name='period')),
-                ('status', models.CharField(choices=[('queued', 'Waiting for a worker'), ('running', 'Sending'), ('sent', 'Sent: DHIS2 took every value'), ('rejected', 'Not sent: DHIS2 refused values'), ('failed', 'Not sent: failure')], default='queued', max_length=10, verbose_name='status')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='started')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('server', models.CharField(blank=True, max_length=300, verbose_name='server address')),
-                ('values_sent', models.PositiveIntegerField(default=0, verbose_name='values sent')),
-                ('values_withheld', models.PositiveIntegerField(default=0, verbose_name='values withheld (suppressed)')),
-                ('unmapped', models.JSONField(blank=True, default=list, verbose_name='figures without a mapping')),
-                ('http_status', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='HTTP status')),
-                ('dry_run', models.JSONField(blank=True, default=dict, verbose_name='dry-run summary')),
-                ('summary', models.JSONField(blank=True, default=dict, verbose_name='import summary')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='jobs.job')),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='started by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=7, verbose_name="period")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting for a worker"),
+                            ("running", "Sending"),
+                            ("sent", "Sent: DHIS2 took every value"),
+                            ("rejected", "Not sent: DHIS2 refused values"),
+                            ("failed", "Not sent: failure"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="started"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished"),
+                ),
+                (
+                    "server",
+                    models.CharField(blank=True, max_length=300, verbose_name="server address"),
+                ),
+                ("values_sent", models.PositiveIntegerField(default=0, verbose_name="values sent")),
+                (
+                    "values_withheld",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="values withheld (suppressed)"
+                    ),
+                ),
+                (
+                    "unmapped",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="figures without a mapping"
+                    ),
+                ),
+                (
+                    "http_status",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="HTTP status"
+                    ),
+                ),
+                (
+                    "dry_run",
+                    models.JSONField(blank=True, default=dict, verbose_name="dry-run summary"),
+                ),
+                (
+                    "summary",
+                    models.JSONField(blank=True, default=dict, verbose_name="import summary"),
+                ),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                (
+                    "job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="jobs.job",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="started by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'DHIS2 push',
-                'verbose_name_plural': 'DHIS2 pushes',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['period', '-created_at'], name='dhis2_push_period_idx')],
+                "verbose_name": "DHIS2 push",
+                "verbose_name_plural": "DHIS2 pushes",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["period", "-created_at"], name="dhis2_push_period_idx")
+                ],
             },
         ),
     ]

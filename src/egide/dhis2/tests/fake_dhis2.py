@@ -44,7 +44,7 @@ class FakeDhis2:
         self,
         *,
         username: str = "egide",
-        password: str = "Mot-de-passe-DHIS2",
+        password: str = "Mot-de-passe-DHIS2",  # noqa: S107 - a fake server's test account
         data_elements: set[str] | None = None,
         org_units: set[str] | None = None,
     ) -> None:

@@ -222,9 +222,7 @@ def test_network_failure_is_shown_and_never_marked_sent(mapped: FakeDhis2, admin
     assert AuditEvent.objects.filter(action="dhis2.push_failed").exists()
 
 
-def test_failure_during_the_real_import_is_not_marked_sent(
-    mapped: FakeDhis2, admin: User
-) -> None:
+def test_failure_during_the_real_import_is_not_marked_sent(mapped: FakeDhis2, admin: User) -> None:
     mapped.mode = "drop_real"
     push = _push(admin)
     assert push.status == Push.Status.FAILED
@@ -236,9 +234,7 @@ def test_failure_during_the_real_import_is_not_marked_sent(
     assert again.status == Push.Status.SENT
 
 
-def test_bad_credentials_and_missing_mapping_fail_clearly(
-    mapped: FakeDhis2, admin: User
-) -> None:
+def test_bad_credentials_and_missing_mapping_fail_clearly(mapped: FakeDhis2, admin: User) -> None:
     Connection.objects.update(password="pas-le-bon")
     push = _push(admin)
     assert push.status == Push.Status.FAILED and push.http_status == 401
@@ -297,9 +293,7 @@ def test_password_is_encrypted_at_rest_and_never_shown(mapped: FakeDhis2, admin:
     assert event is not None and mapped.password not in json.dumps(event.details)
 
 
-def test_connection_form_keeps_the_password_when_left_empty(
-    mapped: FakeDhis2, admin: User
-) -> None:
+def test_connection_form_keeps_the_password_when_left_empty(mapped: FakeDhis2, admin: User) -> None:
     client = login_verified(Client(), admin)
     response = client.post(
         reverse("dhis2:connection"),
