@@ -48,6 +48,12 @@ def _reads_api_documentation(user: Any) -> bool:
     )
 
 
+def _can_read_monitoring(user: Any) -> bool:
+    from egide.monitoring.permissions import can_read_monitoring
+
+    return can_read_monitoring(user)
+
+
 def _can_read_some_reach(user: Any) -> bool:
     """The programme's reach, or an ambassador's own (when an ambassador record is theirs)."""
     if can_read_reach(user):
@@ -119,6 +125,13 @@ MODULES: list[Module] = [
         _("The programme's totals against its targets."),
         "outreach:reach",
         _can_read_some_reach,
+    ),
+    Module(
+        "monitoring",
+        _("Programme results"),
+        _("Results framework, indicators, dashboards and donor reports."),
+        "monitoring:dashboard",
+        _can_read_monitoring,
     ),
     Module(
         "policy",

@@ -9,34 +9,60 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
-from egide.outreach.models import AUDIENCE_FIELDS, REACH_FIELDS, Ambassador, Dialogue
-from egide.training.models import Participant
+from egide.core import suppression
+from egide.outreach.models import AUDIENCE_FIELDS, REACH_FIELDS, Dialogue
 
-# Targets of the joint programme (UN Trust Fund for Human Security programme sheet, Guinea).
-TARGETS = {
-    "people_trained": 100,
-    "community_leaders_reached": 500,
-    "webinar_participants": 50,
-    "migrant_ambassadors": 20,
-    "people_reached_by_dialogues": 1500,
+# The reach page is a view of the results framework (egide.monitoring): these keys name the
+# framework's indicators, whose targets (with their sources) live in its data file.
+INDICATORS = {
+    "people_trained": "II.1",
+    "community_leaders_reached": "III.1",
+    "webinar_participants": "IV.1",
+    "migrant_ambassadors": "III.3",
+    "people_reached_by_dialogues": "III.2",
 }
 
 
+def _programme_targets() -> dict[str, int]:
+    from egide.monitoring import framework
+
+    fw = framework.load()
+    targets = {}
+    for key, code in INDICATORS.items():
+        programme = [t for t in fw.indicator(code).targets if t.period is None and t.region is None]
+        targets[key] = int(programme[0].value)
+    return targets
+
+
+TARGETS = _programme_targets()
+
+
 def reach(
-    *, region_id: int | None = None, date_from: date | None = None, date_to: date | None = None
+    *,
+    region_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    suppressed: bool = False,
 ) -> dict[str, Any]:
-    """Totals for a region and period, with targets and the share reached."""
-    attended = Q(enrollments__attendance__present=True)
+    """Totals for a region and period, with targets and the share reached, computed by the
+    monitoring app's indicator queries. With *suppressed* (roles that cannot read cases),
+    counts of 1 to 4 are None in the figures and "<5" as shown (egide.core.suppression)."""
+    from egide.core.models import Region
+    from egide.monitoring.computation import span_values
+
+    code = None
     if region_id:
-        attended &= Q(enrollments__session__region_id=region_id)
-    if date_from:
-        attended &= Q(enrollments__attendance__day__gte=date_from)
-    if date_to:
-        attended &= Q(enrollments__attendance__day__lte=date_to)
-    trained = Participant.objects.filter(attended)
-    webinar = trained.filter(enrollments__session__kind="webinar")
+        code = Region.objects.filter(pk=region_id).values_list("code", flat=True).first()
+    values = span_values(
+        codes=list(INDICATORS.values()),
+        start=date_from,
+        end=date_to,
+        region=code,
+        suppressed=suppressed,
+    )
+    totals = {key: values[c].value for key, c in INDICATORS.items()}
     dialogues = Dialogue.objects.all()
     if region_id:
         dialogues = dialogues.filter(region_id=region_id)
@@ -48,24 +74,23 @@ def reach(
         **{f: Sum(f) for f, _s, _a in REACH_FIELDS}, **{f: Sum(f) for f in AUDIENCE_FIELDS}
     )
     sums = {k: v or 0 for k, v in sums.items()}
-    ambassadors = Ambassador.objects.filter(is_active=True)
-    if region_id:
-        ambassadors = ambassadors.filter(prefecture__region_id=region_id)
-    if date_to:
-        ambassadors = ambassadors.filter(appointed_on__lte=date_to)
-    totals = {
-        "people_trained": trained.distinct().count(),
-        "community_leaders_reached": sums["community_leaders"] + sums["religious_leaders"],
-        "webinar_participants": webinar.distinct().count(),
-        "migrant_ambassadors": ambassadors.count(),
-        "people_reached_by_dialogues": sum(sums[f] for f, _s, _a in REACH_FIELDS),
-    }
+    by_sex_age = {f: sums[f] for f, _s, _a in REACH_FIELDS}
+    by_audience = {f: sums[f] for f in AUDIENCE_FIELDS}
+    if suppressed:
+        line = suppression.suppress_line(by_sex_age)
+        by_sex_age = {f: c.public_value for f, c in line.cells.items()}
+        # Audiences overlap (a youth can be a returnee): no line, primary suppression only.
+        by_audience = {f: None if suppression.is_small(n) else n for f, n in by_audience.items()}
     return {
         "totals": totals,
+        "shown": {key: values[c].text for key, c in INDICATORS.items()},
         "targets": TARGETS,
-        "percent": {k: round(100 * totals[k] / TARGETS[k], 1) for k in TARGETS},
-        "dialogue_reach_by_sex_age": {f: sums[f] for f, _s, _a in REACH_FIELDS},
-        "dialogue_reach_by_audience": {f: sums[f] for f in AUDIENCE_FIELDS},
+        "percent": {
+            k: None if totals[k] is None else round(100 * totals[k] / TARGETS[k], 1)
+            for k in TARGETS
+        },
+        "dialogue_reach_by_sex_age": by_sex_age,
+        "dialogue_reach_by_audience": by_audience,
         "dialogues": dialogues.count(),
         "dialogue_reach_may_overlap": True,
     }

@@ -187,7 +187,13 @@ def reach_view(request: HttpRequest) -> HttpResponse:
             "date_from": data["date_from"],
             "date_to": data["date_to"],
         }
-    return render(request, "outreach/reach.html", {"form": form, "reach": reach(**filters)})
+    from egide.monitoring.permissions import suppressed_for
+
+    return render(
+        request,
+        "outreach/reach.html",
+        {"form": form, "reach": reach(**filters, suppressed=suppressed_for(request.user))},
+    )
 
 
 class CanReadReach(BasePermission):
@@ -226,6 +232,13 @@ class ReachApi(APIView):
                 return Response(
                     {"errors": {"from/to": ["Give dates between 1900 and 2100."]}}, status=400
                 )
+        from egide.monitoring.permissions import suppressed_for
+
         return Response(
-            reach(region_id=region.pk if region else None, date_from=date_from, date_to=date_to)
+            reach(
+                region_id=region.pk if region else None,
+                date_from=date_from,
+                date_to=date_to,
+                suppressed=suppressed_for(request.user),
+            )
         )

@@ -30,3 +30,6 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
 }
 EGIDE_PUBLIC_PAGE_RATE = "100000/minute"
+
+# Monitoring figures are cached 30 s in production; tests build fresh records each time.
+MONITORING_CACHE_SECONDS = 0
