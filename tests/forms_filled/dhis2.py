@@ -87,7 +87,7 @@ ENTRIES: dict[str, Entry] = {
         persona=roles.ADMINISTRATOR,
         url=_create("element"),
         values=lambda ctx: {
-            "indicator": "protection.victims_identified",
+            "indicator": "II.6",
             "disaggregation": "sex=female; age_band=u18",
             "data_element": "dEvIcTiMs01",
             "category_option_combo": "cOcFemale01",

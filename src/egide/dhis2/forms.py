@@ -16,7 +16,7 @@ from egide.dhis2.services import bad_period_message
 BAD_UID = _(
     "A DHIS2 identifier has 11 characters: a letter, then letters and digits (e.g. f7n9E0hX8qk)."
 )
-BAD_INDICATOR = _("An indicator code has letters, digits, dots, dashes and underscores only.")
+NOT_A_BREAKDOWN = _("%(part)s is not a breakdown of this indicator in the results framework.")
 BAD_DISAGGREGATION = _(
     "Write each breakdown as dimension=category, separated by semicolons "
     "(e.g. sex=female; age_band=u18); region and prefecture are mapped as organisation units."
@@ -66,24 +66,48 @@ class ConnectionForm(forms.ModelForm):  # type: ignore[type-arg]
         return url.rstrip("/")
 
 
+def _indicator_choices() -> list[tuple[str, str]]:
+    from django.utils.translation import get_language
+
+    from egide.monitoring import framework
+
+    return [
+        (i.code, f"{i.code} — {i.name.get(get_language())}") for i in framework.load().indicators
+    ]
+
+
 class ElementMappingForm(forms.ModelForm):  # type: ignore[type-arg]
-    """Indicator + disaggregation → data element + category option combo."""
+    """Indicator + disaggregation → data element + category option combo. The indicator and
+    its breakdown are checked against the results framework."""
 
     class Meta:
         model = ElementMapping
         fields = ["indicator", "disaggregation", "data_element", "category_option_combo"]
 
-    def clean_indicator(self) -> str:
-        value: str = self.cleaned_data["indicator"].strip()
-        if not value or not all(c.isalnum() or c in "._-" for c in value):
-            raise ValidationError(BAD_INDICATOR, code="bad_indicator")
-        return value
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"] = forms.ChoiceField(
+            label=_("indicator"), choices=_indicator_choices()
+        )
 
     def clean_disaggregation(self) -> str:
+        from egide.monitoring import framework, labels
+
         try:
             pairs = rules.parse_disaggregation(self.cleaned_data.get("disaggregation", ""))
         except ValueError as exc:
             raise ValidationError(BAD_DISAGGREGATION, code="bad_disaggregation") from exc
+        code = self.cleaned_data.get("indicator")
+        if code:
+            allowed = framework.load().indicator(code).disaggregations
+            for dimension, category in pairs:
+                known = labels.category_order(dimension)
+                if dimension not in allowed or (known and category not in known):
+                    raise ValidationError(
+                        NOT_A_BREAKDOWN,
+                        code="not_a_breakdown",
+                        params={"part": f"{dimension}={category}"},
+                    )
         return rules.disaggregation_key(pairs)
 
     def clean_data_element(self) -> str:

@@ -52,15 +52,47 @@ def _kind(kind: str) -> tuple[type[Any], type[Any], Any]:
     return KINDS[kind]
 
 
+def _indicator_name(code: str) -> str:
+    from django.utils.translation import get_language
+
+    from egide.monitoring import framework
+
+    try:
+        return framework.load().indicator(code).name.get(get_language())
+    except KeyError:
+        return ""
+
+
+def _breakdown_words(key: str) -> str:
+    """``age_band=u18;sex=female`` in words: "Age band: Under 18, Sex: Female"."""
+    from egide.monitoring import labels
+
+    parts = []
+    for part in key.split(";") if key else []:
+        dimension, _sep, category = part.partition("=")
+        parts.append(
+            _("%(dimension)s: %(category)s")
+            % {
+                "dimension": labels.dimension_label(dimension),
+                "category": labels.category_label(dimension, category),
+            }
+        )
+    return ", ".join(parts)
+
+
 def home_view(request: HttpRequest) -> HttpResponse:
     _use(request)
     org_units = [(m, selectors.area_label(m.area)) for m in OrgUnitMapping.objects.all()]
+    elements = [
+        (m, _indicator_name(m.indicator), _breakdown_words(m.disaggregation))
+        for m in ElementMapping.objects.all()
+    ]
     return render(
         request,
         "dhis2/home.html",
         {
             "connection": selectors.connection(),
-            "elements": ElementMapping.objects.all(),
+            "elements": elements,
             "org_units": org_units,
             "periods": PeriodMapping.objects.all(),
             "pushes": selectors.pushes_recent(),
@@ -165,6 +197,8 @@ def push_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     unmapped = [
         {
             **row,
+            "name": _indicator_name(row.get("indicator", "")),
+            "breakdown": _breakdown_words(row.get("disaggregation", "")),
             "area_label": selectors.area_label(row.get("area", "")),
             "why": REASONS.get(row.get("reason", ""), row.get("reason", "")),
         }

@@ -317,7 +317,7 @@ def test_mapping_forms_validate_uids_and_breakdowns(admin: User, reference_data:
     good = client.post(
         url,
         {
-            "indicator": "protection.victims_identified",
+            "indicator": "II.6",
             "disaggregation": "sex=female, age_band=u18",
             "data_element": DE_VICTIMS,
             "category_option_combo": "",
@@ -325,6 +325,13 @@ def test_mapping_forms_validate_uids_and_breakdowns(admin: User, reference_data:
     )
     assert good.status_code == 302
     assert ElementMapping.objects.get().disaggregation == "age_band=u18;sex=female"
+    home = client.get(reverse("dhis2:home")).content.decode()
+    assert "Tranche d’âge : Moins de 18 ans" in home or "Moins de 18" in home
+    other = client.post(
+        url, {"indicator": "II.6", "disaggregation": "audience=youth", "data_element": DE_VICTIMS}
+    )
+    assert other.status_code == 400
+    assert "n’est pas une ventilation de cet indicateur" in other.content.decode()
     period = client.post(
         reverse("dhis2:mapping_create", args=["period"]),
         {"period_type": "monthly", "dhis2_format": "yyyyQn"},
