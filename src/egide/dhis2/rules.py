@@ -235,8 +235,8 @@ def build_data_value_set(
     figures: Iterable[FigureLike], mapping: MappingTables, *, period: str
 ) -> Built:
     """The bulk data value set of *period* (``{"dataValues": [...]}``, sorted), from the
-    figures of that period. Suppressed figures are withheld; figures the mapping does not cover
-    are reported in ``skipped``. Raises PeriodError for a bad period, MappingError when the
+    figures of that period. Figures the mapping does not cover are reported in ``skipped``;
+    mapped figures that suppression hides are withheld (``SUPPRESSED``), never sent. Raises PeriodError for a bad period, MappingError when the
     period type has no format or two figures would write the same DHIS2 value."""
     wanted = parse_period(period)
     fmt = mapping.period_formats.get(wanted.type)
@@ -255,9 +255,6 @@ def build_data_value_set(
             )
         area, cells = _place(figure)
         key = disaggregation_key(cells)
-        if figure.value is None:
-            skipped.append(Skipped(figure.indicator, area, key, SUPPRESSED))
-            continue
         target = mapping.elements.get((figure.indicator, key))
         if target is None:
             skipped.append(Skipped(figure.indicator, area, key, NO_ELEMENT))
@@ -265,6 +262,9 @@ def build_data_value_set(
         org_unit = mapping.org_units.get(area)
         if org_unit is None:
             skipped.append(Skipped(figure.indicator, area, key, NO_ORG_UNIT))
+            continue
+        if figure.value is None:  # mapped, but small-count suppression hides it: withheld
+            skipped.append(Skipped(figure.indicator, area, key, SUPPRESSED))
             continue
         identity = (target.data_element, org_unit, target.category_option_combo)
         if identity in values:

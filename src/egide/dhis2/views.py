@@ -22,7 +22,6 @@ from egide.dhis2.forms import (
 from egide.dhis2.models import ElementMapping, OrgUnitMapping, PeriodMapping, Push
 from egide.dhis2.permissions import can_configure_dhis2, can_use_dhis2
 
-REFRESH_SECONDS = 3
 SAVED = _("Saved.")
 DELETED = _("Removed from the mapping.")
 KINDS: dict[str, tuple[type[Any], type[Any], Any]] = {
@@ -210,6 +209,5 @@ def push_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "push": push,
             "unmapped": unmapped,
-            "refresh": REFRESH_SECONDS if push.active else 0,
         },
     )

@@ -104,6 +104,12 @@ def mapped(admin: User, fake: FakeDhis2, figures: list[Fig]) -> FakeDhis2:
             data_element=DE_VICTIMS,
             category_option_combo=COC_FEMALE,
         ),
+        ElementMapping(
+            indicator="protection.victims_identified",
+            disaggregation="sex=male",
+            data_element=DE_VICTIMS,
+            category_option_combo="cOcMale0001",
+        ),
         ElementMapping(indicator="training.actors_trained", data_element=DE_TRAINED),
     ):
         services.mapping_save(actor=admin, mapping=mapping)
@@ -267,7 +273,7 @@ def test_push_page_flow_for_a_coordinator(
     assert response.status_code == 302 and response["Location"] == reverse(
         "dhis2:push", args=[push.pk]
     )
-    assert 'http-equiv="refresh"' in client.get(response["Location"]).content.decode()
+    assert "Voir où en est l’envoi" in client.get(response["Location"]).content.decode()
     bad = client.post(reverse("dhis2:push_start"), {"push-period": "2024Q9"})
     assert bad.status_code == 400
 
