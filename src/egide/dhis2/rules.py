@@ -236,8 +236,9 @@ def build_data_value_set(
 ) -> Built:
     """The bulk data value set of *period* (``{"dataValues": [...]}``, sorted), from the
     figures of that period. Figures the mapping does not cover are reported in ``skipped``;
-    mapped figures that suppression hides are withheld (``SUPPRESSED``), never sent. Raises PeriodError for a bad period, MappingError when the
-    period type has no format or two figures would write the same DHIS2 value."""
+    mapped figures that suppression hides are withheld (``SUPPRESSED``), never sent. Raises
+    PeriodError for a bad period, MappingError when the period type has no format or two
+    figures would write the same DHIS2 value."""
     wanted = parse_period(period)
     fmt = mapping.period_formats.get(wanted.type)
     if fmt is None:
