@@ -59,12 +59,15 @@ class Command(BaseCommand):
     def _write(self, path: str, content: bytes) -> None:
         """Write whole or not at all (a temporary file renamed into place)."""
         directory = os.path.dirname(os.path.abspath(path))
+        temporary = ""
         try:
             handle, temporary = tempfile.mkstemp(dir=directory, prefix=".egide-dhis2-")
             with os.fdopen(handle, "wb") as stream:
                 stream.write(content)
             os.replace(temporary, path)
         except OSError as exc:
+            if temporary and os.path.exists(temporary):
+                os.unlink(temporary)
             self._fail(EXIT_FAILED, f"cannot write {path}: {exc.strerror}")
 
     def _fail(self, code: int, message: str) -> None:
