@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from egide.api import views
 from egide.cases import api as cases_api
+from egide.monitoring import api as monitoring_api
 from egide.outreach import views as outreach_views
 from egide.policy import api as policy_api
 from egide.screening import api as screening_api
@@ -22,5 +23,6 @@ urlpatterns = [
     path("referrals/<int:pk>/answer/", cases_api.ReferralAnswer.as_view(), name="referral_answer"),
     path("services/", cases_api.ServiceList.as_view(), name="services"),
     path("reach/", outreach_views.ReachApi.as_view(), name="reach"),
+    path("indicators/", monitoring_api.IndicatorList.as_view(), name="indicators"),
     *policy_api.urlpatterns,
 ]

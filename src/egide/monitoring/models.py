@@ -12,13 +12,15 @@ from egide.monitoring import framework, periods
 
 
 def indicator_choices() -> list[tuple[str, str]]:
+    """The framework's indicators, for the admin form (not model choices: the codes are shown
+    with their names on purpose and change with the framework file, not with migrations)."""
     return [(i.code, f"{i.code} — {i.name.fr}") for i in framework.load().indicators]
 
 
 class Target(models.Model):
     """A target for one indicator in one period (DHIS2 syntax), nationally or for one region."""
 
-    indicator = models.CharField(_("indicator"), max_length=12, choices=indicator_choices)
+    indicator = models.CharField(_("indicator"), max_length=12)
     period = models.CharField(
         _("period"), max_length=6, help_text=_("A year (2024), a quarter (2024Q3) or a month (202403).")
     )
@@ -55,6 +57,8 @@ class Target(models.Model):
         return f"{self.indicator} {self.period}"
 
     def clean(self) -> None:
+        if self.indicator not in {code for code, _label in indicator_choices()}:
+            raise ValidationError({"indicator": _("Unknown indicator.")})
         try:
             periods.parse(self.period)
         except periods.PeriodError as exc:

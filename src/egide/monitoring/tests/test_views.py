@@ -158,3 +158,19 @@ def test_donor_report_pdf_and_bad_requests(records: Any, persona: Any, client_as
     assert job_run(job_id=job.pk) == Job.Status.SUCCEEDED
     job.refresh_from_db()
     assert job.result_filename.endswith(".pdf")
+
+
+def test_administrator_sets_a_target_in_the_admin(persona: Any, client_as: Any) -> None:
+    from egide.core.models import Region
+    from egide.monitoring.models import Target
+
+    client = client_as(persona(roles.ADMINISTRATOR))
+    labe = Region.objects.get(code="GN-L")
+    values = {"indicator": "III.2", "period": "2024Q3", "region": labe.pk, "value": "400",
+              "source": "Plan de travail 2024 (fictif)"}
+    bad = client.post(reverse("admin:monitoring_target_add"), {**values, "period": "2024Q7"})
+    assert bad.status_code == 200 and not Target.objects.exists()
+    response = client.post(reverse("admin:monitoring_target_add"), values)
+    assert response.status_code == 302
+    target = Target.objects.get()
+    assert (target.indicator, target.period, target.region, target.value) == ("III.2", "2024Q3", labe, 400)
