@@ -170,6 +170,14 @@ class Push(models.Model):
         verbose_name = _("DHIS2 push")
         verbose_name_plural = _("DHIS2 pushes")
         indexes = [models.Index(fields=["period", "-created_at"], name="dhis2_push_period_idx")]
+        constraints = [
+            # One push of a period under way at a time (two at once would race in DHIS2).
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="dhis2_push_one_active_per_period",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.period} #{self.pk}"

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -167,27 +167,26 @@ def push_start(*, actor: Any, period: str) -> Push:
     connection = selectors.connection()
     if connection is None:
         raise Dhis2ServiceError(_("No DHIS2 server is configured yet."))
-    with transaction.atomic():
-        if (
-            Push.objects.select_for_update()
-            .filter(period=dhis2_period, status__in=[Push.Status.QUEUED, Push.Status.RUNNING])
-            .exists()
-        ):
-            raise Dhis2ServiceError(
-                _("A push of this period is already under way: wait for its result.")
+    busy = _("A push of this period is already under way: wait for its result.")
+    if Push.objects.filter(
+        period=dhis2_period, status__in=[Push.Status.QUEUED, Push.Status.RUNNING]
+    ).exists():
+        raise Dhis2ServiceError(busy)
+    try:
+        with transaction.atomic():
+            push = Push.objects.create(
+                period=dhis2_period, started_by=actor, server=_host(connection.url)
             )
-        push = Push.objects.create(
-            period=dhis2_period, started_by=actor, server=_host(connection.url)
-        )
-        job = job_start(
-            actor=actor,
-            kind=PUSH_KIND,
-            label=_("DHIS2 push of %(period)s") % {"period": dhis2_period},
-            params={"push": push.pk},
-        )
-        push.job = job
-        push.save(update_fields=["job"])
-        audit_record(actor=actor, action="dhis2.push_started", obj=push)
+            push.job = job_start(
+                actor=actor,
+                kind=PUSH_KIND,
+                label=_("DHIS2 push of %(period)s") % {"period": dhis2_period},
+                params={"push": push.pk},
+            )
+            push.save(update_fields=["job"])
+            audit_record(actor=actor, action="dhis2.push_started", obj=push)
+    except IntegrityError as exc:  # another push of the period started meanwhile
+        raise Dhis2ServiceError(busy) from exc
     return push
 
 

@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 UID = re.compile(r"^[A-Za-z][A-Za-z0-9]{10}$")
 PERIOD = re.compile(r"^\d{4}(Q[1-4]|0[1-9]|1[0-2])?$")
-DEFAULT_COMBO = "HllvX50cXC0"  # DHIS2's default category option combo UID in its demo data
+DEFAULT_COMBO = "dEfAuLtCoC0"  # stands for the server's default combination (omitted COC/AOC)
 SET_KEYS = {"dataSet", "completeDate", "period", "orgUnit", "attributeOptionCombo", "dataValues"}
 VALUE_KEYS = {
     "dataElement",

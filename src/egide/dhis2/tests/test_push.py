@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.db import connection as db
 from django.test import Client
 from django.urls import reverse
@@ -258,6 +259,9 @@ def test_push_start_refusals(mapped: FakeDhis2, admin: User) -> None:
     services.push_start(actor=admin, period="2024Q3")
     with pytest.raises(services.Dhis2ServiceError):
         services.push_start(actor=admin, period="2024Q3")  # one at a time per period
+    with pytest.raises(IntegrityError), transaction.atomic():  # even when two start at once
+        Push.objects.create(period="2024Q3")
+    services.push_start(actor=admin, period="2024Q4")  # another period may go
 
 
 def test_push_page_flow_for_a_coordinator(
