@@ -52,21 +52,9 @@ def period_figures(*, period: str) -> list[Any]:
         raise
 
 
-def area_label(code: str) -> str:
-    """The words for an org unit mapping's area: the country, a region, a prefecture."""
-    if not code:
-        return _("Guinea (whole country)")
-    region = Region.objects.filter(code=code).values_list("name", flat=True).first()
-    if region:
-        return _("Region: %(name)s") % {"name": region}
-    prefecture = Prefecture.objects.filter(code=code).values_list("name", flat=True).first()
-    if prefecture:
-        return _("Prefecture: %(name)s") % {"name": prefecture}
-    return code
-
-
 def area_choices() -> list[tuple[str, str]]:
-    """Every area an org unit can be mapped to: the country, the regions, the prefectures."""
+    """Every area an org unit can be mapped to, in words: the country, the regions, the
+    prefectures (two queries)."""
     choices = [("", _("Guinea (whole country)"))]
     choices += [
         (code, _("Region: %(name)s") % {"name": name})
@@ -77,6 +65,11 @@ def area_choices() -> list[tuple[str, str]]:
         for code, name in Prefecture.objects.order_by("name").values_list("code", "name")
     ]
     return choices
+
+
+def area_labels() -> dict[str, str]:
+    """Area code → words, for pages that name many areas (two queries in all)."""
+    return dict(area_choices())
 
 
 def pushes_recent(limit: int = 20) -> QuerySet[Push]:

@@ -81,7 +81,8 @@ def _breakdown_words(key: str) -> str:
 
 def home_view(request: HttpRequest) -> HttpResponse:
     _use(request)
-    org_units = [(m, selectors.area_label(m.area)) for m in OrgUnitMapping.objects.all()]
+    areas = selectors.area_labels()
+    org_units = [(m, areas.get(m.area, m.area)) for m in OrgUnitMapping.objects.all()]
     elements = [
         (m, _indicator_name(m.indicator), _breakdown_words(m.disaggregation))
         for m in ElementMapping.objects.all()
@@ -193,12 +194,13 @@ def push_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     _use(request)
     push = get_object_or_404(Push.objects.select_related("job", "started_by"), pk=pk)
     push = services.push_settle_lost(push=push)
+    areas = selectors.area_labels()
     unmapped = [
         {
             **row,
             "name": _indicator_name(row.get("indicator", "")),
             "breakdown": _breakdown_words(row.get("disaggregation", "")),
-            "area_label": selectors.area_label(row.get("area", "")),
+            "area_label": areas.get(row.get("area", ""), row.get("area", "")),
             "why": REASONS.get(row.get("reason", ""), row.get("reason", "")),
         }
         for row in push.unmapped

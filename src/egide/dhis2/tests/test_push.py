@@ -368,3 +368,26 @@ def test_command_exits_2_on_a_bad_period(
     assert caught.value.code == 2
     assert "bad period" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+def test_push_page_queries_do_not_grow_with_its_rows(
+    admin: User, reference_data: Any, django_assert_max_num_queries: Any
+) -> None:
+    push = Push.objects.create(
+        period="2024",
+        status=Push.Status.REJECTED,
+        unmapped=[
+            {
+                "indicator": "II.6",
+                "area": area,
+                "disaggregation": "sex=male",
+                "reason": "no_element",
+            }
+            for area in ("", "GN-L", "GN-K", "GN-C", "GN-B") * 40
+        ],
+    )
+    client = login_verified(Client(), admin)
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("dhis2:push", args=[push.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count("Région : Labé") == 40
