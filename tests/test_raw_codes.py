@@ -211,6 +211,7 @@ def _dhis2(world: dict[str, Any], page: str) -> str:
             period="2024Q3",
             status=Push.Status.REJECTED,
             dry_run=summary,
+            unmapped_total=1,
             unmapped=[
                 {
                     "indicator": "II.6",

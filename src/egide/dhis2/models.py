@@ -160,6 +160,7 @@ class Push(models.Model):
     values_sent = models.PositiveIntegerField(_("values sent"), default=0)
     values_withheld = models.PositiveIntegerField(_("values withheld (suppressed)"), default=0)
     unmapped = models.JSONField(_("figures without a mapping"), default=list, blank=True)
+    unmapped_total = models.PositiveIntegerField(_("figures without a mapping"), default=0)
     http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
     dry_run = models.JSONField(_("dry-run summary"), default=dict, blank=True)
     summary = models.JSONField(_("import summary"), default=dict, blank=True)

@@ -25,6 +25,8 @@ from egide.dhis2.client import (
 from egide.dhis2.models import Connection, ElementMapping, OrgUnitMapping, PeriodMapping, Push
 
 PUSH_KIND = "dhis2.push"
+#: Figures without a mapping listed on a push's page (all are counted).
+UNMAPPED_KEPT = 200
 MAPPING_KINDS: dict[type[models.Model], str] = {
     ElementMapping: "element",
     OrgUnitMapping: "org_unit",
@@ -276,10 +278,13 @@ def push_run(*, push_id: int, progress: Callable[..., None]) -> Push:
             "disaggregation": s.disaggregation,
             "reason": s.reason,
         }
-        for s in built.unmapped[:200]
+        for s in built.unmapped[:UNMAPPED_KEPT]
     ]
+    push.unmapped_total = len(built.unmapped)
     push.server = _host(connection.url)
-    push.save(update_fields=["values_sent", "values_withheld", "unmapped", "server"])
+    push.save(
+        update_fields=["values_sent", "values_withheld", "unmapped", "unmapped_total", "server"]
+    )
     if not built.values:
         return _finish(
             push,

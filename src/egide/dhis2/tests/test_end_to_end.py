@@ -115,6 +115,7 @@ def test_live_push_then_repush_updates(world: dict[str, Any], fake: FakeDhis2) -
     assert first.status == Push.Status.SENT, first.error
     assert first.values_sent == len(shown)
     assert first.values_withheld == len(hidden)
+    assert first.unmapped_total > 0  # the cross breakdowns left unmapped are counted
     assert first.summary["imported"] == len(shown) and first.summary["updated"] == 0
     assert {k[0]: v for k, v in fake.stored.items()} and len(fake.stored) == len(shown)
 
