@@ -36,6 +36,8 @@ extra=(
   '*/monitoring/queries.py'
   '*/monitoring/computation.py'
   '*/monitoring/charts.py'
+  '*/dhis2/client.py'
+  '*/dhis2/jobs.py'
 )
 paths=()
 for p in "${extra[@]}"; do paths+=(-o -path "$p"); done

@@ -193,6 +193,40 @@ def _world(persona: Callable[[str], User]) -> dict[str, Any]:
     }
 
 
+def _dhis2(world: dict[str, Any], page: str) -> str:
+    """The DHIS2 page with a mapping of each kind, and a push refused with conflicts."""
+    from egide.dhis2.models import ElementMapping, OrgUnitMapping, PeriodMapping, Push
+
+    if "dhis2_push" not in world:
+        PeriodMapping.objects.create(period_type="quarterly", dhis2_format="yyyyQn")
+        OrgUnitMapping.objects.create(area="GN-L", org_unit="oULabe00001")
+        ElementMapping.objects.create(
+            indicator="II.6", disaggregation="age_band=u18;sex=female", data_element="dEvIcTiMs01"
+        )
+        summary = {"status": "WARNING", "imported": 1, "updated": 0, "ignored": 1, "deleted": 0,
+                   "description": "Import process completed successfully",
+                   "conflicts": [{"object": "uNkNoWn0001", "value": "Data element not found",
+                                  "error_code": "E7610", "property": "dataElement"}]}  # fmt: skip
+        world["dhis2_push"] = Push.objects.create(
+            period="2024Q3",
+            status=Push.Status.REJECTED,
+            dry_run=summary,
+            unmapped_total=1,
+            unmapped=[
+                {
+                    "indicator": "II.6",
+                    "area": "GN-L",
+                    "disaggregation": "sex=male",
+                    "reason": "no_element",
+                }
+            ],  # fmt: skip
+            error="DHIS2 a refusé 1 valeur(s) (fictif).",
+        )
+    if page == "push":
+        return reverse("dhis2:push", args=[world["dhis2_push"].pk])
+    return reverse("dhis2:home")
+
+
 PAGES: list[tuple[str, str, Callable[[dict[str, Any]], str]]] = [
     (roles.CASE_WORKER, "home", lambda w: reverse("core:home")),
     (roles.CASE_WORKER, "cases", lambda w: reverse("cases:list")),
@@ -226,6 +260,8 @@ PAGES: list[tuple[str, str, Callable[[dict[str, Any]], str]]] = [
     (roles.ANALYST, "objective", lambda w: reverse("monitoring:objective", args=["ii"])),
     (roles.ANALYST, "indicator", lambda w: reverse("monitoring:indicator", args=["G.1"])),
     (roles.ANALYST, "region", lambda w: reverse("monitoring:region", args=["GN-L"])),
+    (roles.ADMINISTRATOR, "dhis2", lambda w: _dhis2(w, "home")),
+    (roles.COORDINATOR, "dhis2 push", lambda w: _dhis2(w, "push")),
     (roles.ANALYST, "home", lambda w: reverse("core:home")),
     (roles.ADMINISTRATOR, "audit", lambda w: reverse("audit:list")),
     (roles.ADMINISTRATOR, "profile", lambda w: reverse("accounts:profile")),

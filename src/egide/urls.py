@@ -18,6 +18,7 @@ urlpatterns = [
     path("interop/", include("egide.interop.urls")),
     path("field/", include("egide.fielddata.urls")),
     path("monitoring/", include("egide.monitoring.urls")),
+    path("dhis2/", include("egide.dhis2.urls")),
     path("api/v1/", include("egide.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -55,6 +55,8 @@ TEXT_LIMITS: dict[str, int] = {
     "screening.Assessment.worker_justification": 2000,
     "referrals.Referral.consent_override_reason": 1000,
     "referrals.Referral.answer_reason": 1000,
+    # The DHIS2 account's password (a credential, encrypted like personal data).
+    "dhis2.Connection.password": 200,
     # Accounts.
     "accounts.User.phone": PHONE_MAX,
     # Interoperability: an SMS (ten segments at most) and its sender; CPIMS+ credentials.

@@ -13,6 +13,7 @@ from egide.accounts import roles
 from egide.accounts.permissions import can_use_admin, has_role
 from egide.audit.permissions import can_view_audit_trail
 from egide.cases.permissions import can_open_cases, can_raise_alert
+from egide.dhis2.permissions import can_use_dhis2
 from egide.fielddata.permissions import can_see_own_outcomes
 from egide.interop.permissions import can_view_sms_channels
 from egide.outreach.permissions import (
@@ -147,6 +148,13 @@ MODULES: list[Module] = [
         _("Framework reviews, recommendations follow-up, human security by locality."),
         "policy:home",
         can_read_policy,
+    ),
+    Module(
+        "dhis2",
+        _("DHIS2 link"),
+        _("Send the programme's indicators to the ministries' DHIS2."),
+        "dhis2:home",
+        can_use_dhis2,
     ),
     Module(
         "directory",

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "egide.interop",
     "egide.fielddata",
     "egide.monitoring",
+    "egide.dhis2",
 ]
 
 MIDDLEWARE = [
