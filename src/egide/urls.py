@@ -15,6 +15,7 @@ urlpatterns = [
     path("outreach/", include("egide.outreach.urls")),
     path("policy/", include("egide.policy.urls")),
     path("jobs/", include("egide.jobs.urls")),
+    path("sharing/", include("egide.sharing.urls")),
     path("api/v1/", include("egide.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -21,6 +21,7 @@ from egide.outreach.permissions import (
 )
 from egide.policy.permissions import can_read_policy
 from egide.screening.permissions import can_screen
+from egide.sharing.permissions import can_share
 from egide.training.permissions import can_read_curriculum, can_run_training
 
 
@@ -125,6 +126,13 @@ MODULES: list[Module] = [
         _("Framework reviews, recommendations follow-up, human security by locality."),
         "policy:home",
         can_read_policy,
+    ),
+    Module(
+        "sharing",
+        _("Anonymised data sharing"),
+        _("CTDC exports protected by k-anonymity, suppressed tables, partner datasets."),
+        "sharing:home",
+        can_share,
     ),
     Module(
         "directory",

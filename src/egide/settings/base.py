@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "egide.policy",
     "egide.api",
     "egide.jobs",
+    "egide.sharing",
 ]
 
 MIDDLEWARE = [

@@ -58,7 +58,9 @@ def test_plan_suppresses_within_budget_when_possible(
 
 
 def test_plan_keeps_values_when_every_group_is_big_enough() -> None:
-    records = [("2024", "Woman", "9--17", "GIN", "")] * 11 + [("2024", "Man", "18--20", "GIN", "")] * 11
+    records = [("2024", "Woman", "9--17", "GIN", "")] * 11 + [
+        ("2024", "Man", "18--20", "GIN", "")
+    ] * 11
     chosen = plan(histogram(records), QI, 11)
     assert chosen.levels == (0, 0, 0, 0, 0)
     assert chosen.generalisations() == []
@@ -66,7 +68,9 @@ def test_plan_keeps_values_when_every_group_is_big_enough() -> None:
 
 
 def test_plan_generalises_before_suppressing() -> None:
-    records = [("2021", "Woman", "21--23", "GIN", "")] * 6 + [("2022", "Woman", "24--26", "GIN", "")] * 6
+    records = [("2021", "Woman", "21--23", "GIN", "")] * 6 + [
+        ("2022", "Woman", "24--26", "GIN", "")
+    ] * 6
     chosen = plan(histogram(records), QI, 11)
     assert chosen.records_suppressed == 0
     assert chosen.generalisations()  # years to a period or ages to broader bands

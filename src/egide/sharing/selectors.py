@@ -1,0 +1,113 @@
+"""Reading the anonymous facts of the cases that may be shared, in constant memory.
+
+A case is shared when its consent in force for "inclusion in anonymised statistics" is granted
+(or a best-interests determination for a child): the latest statistics consent, not withdrawn,
+not refused — the rule of ``cases.services.active_consent``, written as SQL so that a million
+cases are filtered by the database. Purged cases keep these facts and are included.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import ExtractYear
+
+from egide.cases.models import Case, Consent
+from egide.screening.models import Assessment
+from egide.sharing.ctdc import CaseFacts
+
+CHUNK = 2000
+SHARED_DECISIONS = (Consent.Decision.GRANTED, Consent.Decision.BEST_INTERESTS)
+
+
+def shareable_cases() -> QuerySet[Case]:
+    """Cases whose statistics consent in force allows anonymised statistics."""
+    latest = Consent.objects.filter(
+        case=OuterRef("pk"), purpose=Consent.Purpose.STATISTICS
+    ).order_by("-recorded_at", "-id")
+    return (
+        Case.objects.annotate(
+            stat_decision=Subquery(latest.values("decision")[:1]),
+            stat_withdrawn=Subquery(latest.values("withdrawn_at")[:1]),
+        )
+        .filter(stat_decision__in=SHARED_DECISIONS, stat_withdrawn__isnull=True)
+        .order_by()
+    )
+
+
+def last_case_id() -> int:
+    """The highest case id now: both passes of an export stop there (later cases wait)."""
+    return int(Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+
+
+def age_of(year: int, birth_year: int | None) -> int | None:
+    if birth_year is None or birth_year > year:
+        return None
+    return year - birth_year
+
+
+def fact_groups(upto: int) -> Iterator[tuple[CaseFacts, int]]:
+    """(facts of the quasi-identifiers, number of cases) per distinct combination: one GROUP BY."""
+    rows = (
+        shareable_cases()
+        .filter(pk__lte=upto)
+        .annotate(year=ExtractYear("opened_at"))
+        .values("year", "sex", "birth_year", "child", "nationality_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows.iterator(chunk_size=CHUNK):
+        yield (
+            CaseFacts(
+                year=int(row["year"]),
+                sex=row["sex"],
+                age=age_of(int(row["year"]), row["birth_year"]),
+                child=bool(row["child"]),
+                nationality=row["nationality_id"] or "",
+            ),
+            int(row["n"]),
+        )
+
+
+def _indicators(document: str | None) -> frozenset[str]:
+    if not document:
+        return frozenset()
+    data: dict[str, Any] = json.loads(document)
+    return frozenset(data.get("indicators") or ()) | frozenset(data.get("gbv") or ())
+
+
+def case_facts(upto: int) -> Iterator[tuple[CaseFacts, dict[str, Any]]]:
+    """Every shared case up to id *upto*, one at a time (server-side cursor, chunks of
+    :data:`CHUNK`): its facts and, for aggregate tables, its region code. The latest screening
+    of the case gives the indicators (decrypted here, never kept)."""
+    latest = Assessment.objects.filter(case=OuterRef("pk")).order_by("-created_at", "-id")
+    rows = (
+        shareable_cases()
+        .filter(pk__lte=upto)
+        .annotate(
+            year=ExtractYear("opened_at"),
+            answers=Subquery(latest.values("input_json")[:1]),
+            region_code=F("region__code"),
+        )
+        .values_list(
+            "year", "sex", "birth_year", "child", "nationality_id", "answers", "region_code"
+        )
+        .order_by("pk")
+    )
+    for year, sex, birth_year, child, nationality, answers, region in rows.iterator(
+        chunk_size=CHUNK
+    ):
+        yield (
+            CaseFacts(
+                year=int(year),
+                sex=sex,
+                age=age_of(int(year), birth_year),
+                child=bool(child),
+                nationality=nationality or "",
+                indicators=_indicators(answers),
+            ),
+            {"region": region},
+        )
