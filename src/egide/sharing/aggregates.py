@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from egide.core.suppression import Table, suppress_table
+from egide.core.suppression import Cell, Table, suppress_table
 
 NOT_RECORDED = ""
 Value = str | frozenset[str]
@@ -31,7 +31,24 @@ class Counts:
     counts: dict[tuple[RowKey, str], int]
 
     def suppressed(self) -> Table[RowKey, str]:
-        return suppress_table(self.rows, self.columns, self.counts)
+        return suppress(self.rows, self.columns, self.counts)
+
+
+def suppress(
+    rows: Sequence[RowKey], columns: Sequence[str], counts: Mapping[tuple[RowKey, str], int]
+) -> Table[RowKey, str]:
+    """:func:`egide.core.suppression.suppress_table`, also for a table without rows or columns
+    (nothing to count: an empty table with a total of 0)."""
+    if not rows or not columns:
+        return Table(
+            list(rows),
+            list(columns),
+            {},
+            {r: Cell(0) for r in rows},
+            {c: Cell(0) for c in columns},
+            Cell(0),
+        )
+    return suppress_table(rows, columns, counts)
 
 
 def _values(value: Value | None) -> tuple[str, ...]:

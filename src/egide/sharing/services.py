@@ -372,8 +372,6 @@ def compare(
     theirs = compare_counts(partner_ctdc_records(dataset), row_dim, col_dim, citizenship)
     rows = sorted(set(own.rows) | set(theirs.rows), key=lambda r: _rank(row_dim, r[0]))
     columns = sorted(set(own.columns) | set(theirs.columns), key=lambda c: _rank(col_dim, c))
-    from egide.core.suppression import suppress_table
-
     audit_record(
         actor=actor,
         action="sharing.compared",
@@ -381,8 +379,8 @@ def compare(
         details={"rows": row_dim, "column": col_dim, "citizenship": citizenship},
     )
     return (
-        suppress_table(rows, columns, own.counts),
-        suppress_table(rows, columns, theirs.counts),
+        aggregates.suppress(rows, columns, own.counts),
+        aggregates.suppress(rows, columns, theirs.counts),
     )
 
 

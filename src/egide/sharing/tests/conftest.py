@@ -33,7 +33,10 @@ def make_case(persona: Callable[[str], User]) -> MakeCase:
         nationality: str | None = "GN",
         year: int = 2024,
         consent: str | None = "granted",
-        indicators: tuple[str, ...] = ("purpose.forced_labour", "coercive_recruitment.debt_bondage"),
+        indicators: tuple[str, ...] = (
+            "purpose.forced_labour",
+            "coercive_recruitment.debt_bondage",
+        ),
         gbv: tuple[str, ...] = (),
         child: bool = False,
     ) -> Any:

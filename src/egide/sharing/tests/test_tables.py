@@ -1,0 +1,76 @@
+"""Aggregate tables: every 1–4 hidden, and a complementary cell in each affected row/column."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from egide.audit.models import AuditEvent
+from egide.core.suppression import State
+from egide.sharing import aggregates
+from egide.sharing.labels import dimension_label, value_label
+from egide.sharing.services import table_export
+
+
+def _check(table: Any) -> None:
+    rows, cols = table.rows, table.columns
+    for r in rows:
+        for c in cols:
+            cell = table.cell(r, c)
+            if 0 < cell.value < 5:
+                assert cell.state is State.SMALL
+    lines = [[table.cell(r, c) for c in cols] + [table.row_totals[r]] for r in rows] + [
+        [table.cell(r, c) for r in rows] + [table.column_totals[c]] for c in cols
+    ]
+    for line in lines:
+        hidden = sum(not cell.shown for cell in line)
+        assert hidden != 1, "a line hides exactly one cell: it can be recomputed"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "region": st.sampled_from(["GN-L", "GN-K", "GN-C"]),
+                "sex": st.sampled_from(["female", "male", ""]),
+                "purpose": st.frozensets(st.sampled_from(["forced_labour", "forced_begging"])),
+            }
+        ),
+        max_size=80,
+    )
+)
+def test_suppressed_tables_hide_small_cells_and_a_complement(records: list[Any]) -> None:
+    _check(aggregates.count(records, ["region", "sex"], "purpose").suppressed())
+
+
+@pytest.mark.django_db
+def test_table_file_shows_no_small_count(make_case: Any, analyst: Any) -> None:
+    for _i in range(7):
+        make_case(sex="female", indicators=("purpose.forced_labour",))
+    for _i in range(2):
+        make_case(sex="male", indicators=("purpose.forced_labour",))
+    for _i in range(6):
+        make_case(sex="male", indicators=("purpose.sexual_exploitation",))
+    for _i in range(8):
+        make_case(sex="female", indicators=("purpose.sexual_exploitation",))
+    result = table_export(
+        actor=analyst,
+        row_dims=["region", "sex"],
+        col_dim="purpose",
+        fmt="csv",
+        dim_label=dimension_label,
+        value_label=value_label,
+    )
+    rows = list(csv.reader(io.StringIO(result.content.decode("utf-8-sig"))))
+    values = [v for row in rows for v in row]
+    assert "2" not in values and "<5" in values and "x" in values
+    assert "Labé" in values[len(rows[0]) :]
+    assert result.filename.endswith(".csv")
+    event = AuditEvent.objects.get(action="sharing.table_exported")
+    assert event.details["format"] == "csv" and event.actor == analyst
