@@ -23,6 +23,11 @@ extra=(
   '*/jobs/schedule.py'
   '*/jobs/backup.py'
   '*/jobs/kinds.py'
+  '*/sharing/ctdc.py'
+  '*/sharing/kanon.py'
+  '*/sharing/hierarchies.py'
+  '*/sharing/partner.py'
+  '*/sharing/aggregates.py'
 )
 paths=()
 for p in "${extra[@]}"; do paths+=(-o -path "$p"); done

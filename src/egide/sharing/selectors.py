@@ -66,7 +66,7 @@ def fact_groups(upto: int) -> Iterator[tuple[CaseFacts, int]]:
                 sex=row["sex"],
                 age=age_of(int(row["year"]), row["birth_year"]),
                 child=bool(row["child"]),
-                nationality=row["nationality_id"] or "",
+                nationality=str(row["nationality_id"] or ""),
             ),
             int(row["n"]),
         )
@@ -106,7 +106,7 @@ def case_facts(upto: int) -> Iterator[tuple[CaseFacts, dict[str, Any]]]:
                 sex=sex,
                 age=age_of(int(year), birth_year),
                 child=bool(child),
-                nationality=nationality or "",
+                nationality=str(nationality or ""),
                 indicators=_indicators(answers),
             ),
             {"region": region},

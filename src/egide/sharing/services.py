@@ -114,8 +114,8 @@ def ctdc_export(
 
     counts: Counter[tuple[str, ...]] = Counter()
     for facts, n in fact_groups(upto):
-        values = ctdc.quasi_identifiers(facts, fmt)
-        counts[tuple(values[p] for p in positions)] += n
+        recorded = ctdc.quasi_identifiers(facts, fmt)
+        counts[tuple(recorded[p] for p in positions)] += n
     plan = kanon.plan(counts, hierarchies, k, max_suppression)
     if progress:
         progress(0, plan.records_in, _("Writing the rows"))
