@@ -437,17 +437,27 @@ def _has(codes: frozenset[str], wanted: Iterable[str]) -> bool:
     return any(c in codes for c in wanted)
 
 
-def _one(value: bool) -> str:
-    return FLAG if value else BLANK
+def _flag_positions() -> dict[str, tuple[int, ...]]:
+    positions: dict[str, list[int]] = {}
+    for index, variable in enumerate(V2024_MAPPING):
+        if variable.filled:
+            for code in variable.codes:
+                positions.setdefault(code, []).append(index)
+    return {code: tuple(p) for code, p in positions.items()}
+
+
+#: screening code → the v2024 columns it sets (one dictionary look-up per recorded code).
+V2024_FLAG_POSITIONS = _flag_positions()
+_V2024_BLANK_FLAGS = [BLANK] * (len(V2024_COLUMNS) - 6)
 
 
 def v2024_row(facts: CaseFacts, qi: Sequence[str]) -> list[str]:
     """The 27 values of *facts*; *qi* are the (possibly generalised) quasi-identifier values in
     :data:`QUASI_IDENTIFIERS` order."""
-    codes = facts.indicators
-    row = [qi[0], qi[1], qi[2], qi[3], qi[4], BLANK]
-    for variable in V2024_MAPPING[6:]:
-        row.append(_one(variable.filled and _has(codes, variable.codes)))
+    row = [qi[0], qi[1], qi[2], qi[3], qi[4], BLANK, *_V2024_BLANK_FLAGS]
+    for code in facts.indicators:
+        for index in V2024_FLAG_POSITIONS.get(code, ()):
+            row[index] = FLAG
     return row
 
 

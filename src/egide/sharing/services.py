@@ -136,7 +136,8 @@ def ctdc_export(
             continue
         for p, v in zip(positions, generalised, strict=True):
             values[p] = v
-        writer.writerow([neutralise(v) for v in ctdc.row_for(fmt, facts, values)])
+        # Only the quasi-identifiers carry free values; flags are "1" or blank.
+        writer.writerow(ctdc.row_for(fmt, facts, [neutralise(v) for v in values]))
         released[generalised] += 1
         written += 1
         if progress and seen % PROGRESS_EVERY == 0:
