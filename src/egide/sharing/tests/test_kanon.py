@@ -106,3 +106,18 @@ def test_hierarchies_generalise_to_groups() -> None:
     assert generalise_age("9--17", 1) == "0--17"
     assert generalise_age("39--47", 2) == "18+"
     assert HIERARCHIES["yearOfRegistration"].generalise("2023", 1) == "2020-2024"
+
+
+def test_readme_maps_every_v2024_variable_and_names_the_blank_ones() -> None:
+    from pathlib import Path
+
+    from egide.sharing.ctdc import V2024_COLUMNS, unfilled
+
+    readme = (Path(__file__).parents[4] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Anonymised data sharing (CTDC)")[1].split("\n## ")[0]
+    for name in V2024_COLUMNS[:23]:
+        assert f"| `{name}` |" in section, name
+    blank_paragraph = section.split("Égide therefore cannot fill, in v2024:")[1].split(". In")[0]
+    for name in unfilled("v2024"):
+        short = name if not name.startswith("recruiterRelation") else "recruiterRelation"
+        assert short in blank_paragraph, name
