@@ -21,7 +21,7 @@ from egide.core.crypto import decrypt_text
 from egide.screening.models import Assessment
 from egide.sharing.ctdc import CaseFacts
 
-CHUNK = 2000
+CHUNK = 5000
 SHARED_DECISIONS = (Consent.Decision.GRANTED, Consent.Decision.BEST_INTERESTS)
 
 
@@ -82,15 +82,17 @@ def _indicators(document: str | None) -> frozenset[str]:
 
 
 def case_facts(upto: int) -> Iterator[tuple[CaseFacts, dict[str, Any]]]:
-    """Every shared case up to id *upto*, one at a time: its facts and, for aggregate tables,
-    its region code. The latest screening of the case gives the indicators (decrypted here,
-    never kept).
+    """Every shared case up to id *upto*, one at a time, in id order: its facts and, for
+    aggregate tables, its region code. The latest screening of the case gives the indicators
+    (decrypted here, never kept).
 
-    The query is Django's, run on the database's chunked (server-side on PostgreSQL) cursor and
-    read :data:`CHUNK` rows at a time: the ORM's per-row machinery would cost more than the
-    decryption itself at a million cases."""
+    Read by keyset pages of :data:`CHUNK` cases (``id > last ORDER BY id LIMIT n``): each page is
+    a short query, so nothing is held open on the server (a server-side cursor outside a
+    transaction would make PostgreSQL materialise the whole result first) and memory stays
+    constant. The SQL is Django's, run on the plain cursor: the ORM's per-row machinery would
+    cost more than the decryption itself at a million cases."""
     latest = Assessment.objects.filter(case=OuterRef("pk")).order_by("-created_at", "-id")
-    query = (
+    base = (
         shareable_cases()
         .filter(pk__lte=upto)
         .annotate(
@@ -98,27 +100,30 @@ def case_facts(upto: int) -> Iterator[tuple[CaseFacts, dict[str, Any]]]:
             answers=Subquery(latest.values("input_json")[:1], output_field=TextField()),
             region_code=F("region__code"),
         )
-        .values_list(
-            "year", "sex", "birth_year", "child", "nationality_id", "answers", "region_code"
-        )
         .order_by("pk")
     )
-    sql, params = query.query.sql_with_params()
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while True:
-            rows = cursor.fetchmany(CHUNK)
-            if not rows:
-                return
-            for year, sex, birth_year, child, nationality, answers, region in rows:
-                yield (
-                    CaseFacts(
-                        year=int(year),
-                        sex=sex,
-                        age=age_of(int(year), birth_year),
-                        child=bool(child),
-                        nationality=str(nationality or ""),
-                        indicators=_indicators(decrypt_text(answers) if answers else None),
-                    ),
-                    {"region": region},
-                )
+    columns = ("pk", "year", "sex", "birth_year", "child", "nationality_id", "answers")
+    last = 0
+    while True:
+        page = base.filter(pk__gt=last).values_list(*columns, "region_code")[:CHUNK]
+        sql, params = page.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        for _pk, year, sex, birth_year, child, nationality, answers, region in rows:
+            yield (
+                CaseFacts(
+                    year=int(year),
+                    sex=sex,
+                    age=age_of(int(year), birth_year),
+                    child=bool(child),
+                    nationality=str(nationality or ""),
+                    indicators=_indicators(decrypt_text(answers) if answers else None),
+                ),
+                {"region": region},
+            )
+        if len(rows) < CHUNK:
+            return

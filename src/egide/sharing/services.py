@@ -125,21 +125,29 @@ def ctdc_export(
     released: Counter[tuple[str, ...]] = Counter()
     seen = 0
     written = 0
+    # The quasi-identifiers of a case depend on four recorded values: work them out once per
+    # distinct combination (a few thousand), not once per case.
+    memo: dict[tuple[int, str, int | None, str, bool], tuple[list[str], Any] | None] = {}
     for facts, _extra in case_facts(upto):
         seen += 1
-        values = list(ctdc.quasi_identifiers(facts, fmt))
-        key = tuple(values[p] for p in positions)
-        if key not in counts:
-            continue  # a case that did not exist at the count: never released unchecked
-        generalised = plan.apply(key)
-        if generalised is None:
-            continue
-        for p, v in zip(positions, generalised, strict=True):
-            values[p] = v
-        # Only the quasi-identifiers carry free values; flags are "1" or blank.
-        writer.writerow(ctdc.row_for(fmt, facts, [neutralise(v) for v in values]))
-        released[generalised] += 1
-        written += 1
+        memo_key = (facts.year, facts.sex, facts.age, facts.nationality, facts.child)
+        if memo_key not in memo:
+            values = list(ctdc.quasi_identifiers(facts, fmt))
+            key = tuple(values[p] for p in positions)
+            # A case that did not exist at the count is never released unchecked.
+            generalised = plan.apply(key) if key in counts else None
+            if generalised is None:
+                memo[memo_key] = None
+            else:
+                for p, v in zip(positions, generalised, strict=True):
+                    values[p] = neutralise(v)
+                memo[memo_key] = ([neutralise(v) for v in values], generalised)
+        entry = memo[memo_key]
+        if entry is not None:
+            # Only the quasi-identifiers carry free values; flags are "1" or blank.
+            writer.writerow(ctdc.row_for(fmt, facts, entry[0]))
+            released[entry[1]] += 1
+            written += 1
         if progress and seen % PROGRESS_EVERY == 0:
             progress(seen, plan.records_in, _("Writing the rows"))
     if seen != plan.records_in or any(n < k for n in released.values()):
