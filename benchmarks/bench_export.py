@@ -170,6 +170,7 @@ def main() -> None:
         samples.append((done, rss_mb()))
 
     before = rss_mb()
+    cpu = time.process_time()
     start = time.perf_counter()
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", suffix=".csv") as out:
         report = ctdc_export(
@@ -178,10 +179,13 @@ def main() -> None:
         out.flush()
         size = os.path.getsize(out.name)
     elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu
+    load = os.getloadavg()[0]
     print(report.summary())
     print(
         f"export: {elapsed:.1f} s for {report.records_in:,} shared cases "
-        f"({report.records_in / elapsed:,.0f} cases/s), file {size / 1024 / 1024:.1f} MB"
+        f"({report.records_in / elapsed:,.0f} cases/s), file {size / 1024 / 1024:.1f} MB; "
+        f"CPU of this process {cpu:.1f} s; machine load average {load:.1f}"
     )
     picks = [samples[int(i * (len(samples) - 1) / 4)] for i in range(5)] if samples else []
     trace = ", ".join(f"{done:,}: {mb:.0f} MB" for done, mb in picks)

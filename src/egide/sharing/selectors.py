@@ -9,7 +9,9 @@ cases are filtered by the database. Purged cases keep these facts and are includ
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from queue import Full, Queue
 from typing import Any
 
 from django.db import connection
@@ -103,16 +105,13 @@ def case_facts(upto: int) -> Iterator[tuple[CaseFacts, dict[str, Any]]]:
         .order_by("pk")
     )
     columns = ("pk", "year", "sex", "birth_year", "child", "nationality_id", "answers")
-    last = 0
-    while True:
+
+    def page_sql(last: int) -> tuple[str, Any]:
         page = base.filter(pk__gt=last).values_list(*columns, "region_code")[:CHUNK]
-        sql, params = page.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        if not rows:
-            return
-        last = rows[-1][0]
+        return page.query.sql_with_params()
+
+    pages = _pages_read_ahead(page_sql) if _may_read_ahead() else _pages(page_sql)
+    for rows in pages:
         for _pk, year, sex, birth_year, child, nationality, answers, region in rows:
             yield (
                 CaseFacts(
@@ -125,5 +124,78 @@ def case_facts(upto: int) -> Iterator[tuple[CaseFacts, dict[str, Any]]]:
                 ),
                 {"region": region},
             )
+
+
+PageSql = Callable[[int], tuple[str, Any]]
+
+
+def _fetch(page_sql: PageSql, last: int) -> list[tuple[Any, ...]]:
+    sql, params = page_sql(last)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # PostgreSQL's JIT compiles each page's plan again (~0.4 s against ~0.08 s of work,
+            # measured at 1M cases): off for these pages only.
+            cursor.execute("SET jit = off")
+        try:
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+        finally:
+            if connection.vendor == "postgresql":
+                cursor.execute("RESET jit")
+
+
+def _pages(page_sql: PageSql) -> Iterator[list[tuple[Any, ...]]]:
+    last = 0
+    while True:
+        rows = _fetch(page_sql, last)
+        if rows:
+            yield rows
         if len(rows) < CHUNK:
             return
+        last = rows[-1][0]
+
+
+def _may_read_ahead() -> bool:
+    """Read the next page on a second connection while this one is decrypted and written — only
+    on PostgreSQL outside a transaction (a second connection would not see uncommitted rows)."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def _pages_read_ahead(page_sql: PageSql) -> Iterator[list[tuple[Any, ...]]]:
+    """:func:`_pages`, fetched by a thread (its own connection) at most two pages ahead."""
+    queue: Queue[list[tuple[Any, ...]] | BaseException | None] = Queue(maxsize=2)
+    stop = threading.Event()
+
+    def put(item: list[tuple[Any, ...]] | BaseException | None) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.5)
+                return True
+            except Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for rows in _pages(page_sql):
+                if not put(rows):
+                    return
+            put(None)
+        except BaseException as exc:  # handed to the reader, raised there
+            put(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=produce, name="sharing-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = queue.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=30)
