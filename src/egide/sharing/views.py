@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from egide.core.suppression import Table
@@ -101,12 +103,51 @@ def table_view(request: HttpRequest) -> HttpResponse:
     return redirect("jobs:detail", pk=job.pk)
 
 
+class UploadLimit(FileUploadHandler):
+    """Stops reading an upload as soon as its file passes the partner-file limit: the rest of a
+    300 MB request is never read (the fields before the file, CSRF token included, are)."""
+
+    def __init__(self, request: Any = None) -> None:
+        super().__init__(request)
+        self.received = 0
+        self.exceeded = False
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > partner.MAX_BYTES:
+            self.exceeded = True
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
 @never_cache
+@csrf_exempt
 @require_POST
 def import_view(request: HttpRequest) -> HttpResponse:
-    """Import a partner's CTDC CSV: all rows or none, with the report of rejected rows."""
+    """Import a partner's CTDC CSV: all rows or none, with the report of rejected rows. The
+    size limit is put in front of the upload handlers before anything is read (Django's
+    documented pattern: CSRF is checked by the inner view)."""
     _allowed(request)
+    limit = UploadLimit(request)
+    request.upload_handlers.insert(0, limit)
+    return _import(request, limit)
+
+
+@csrf_protect
+def _import(request: HttpRequest, limit: UploadLimit) -> HttpResponse:
     form = PartnerImportForm(request.POST, request.FILES)
+    if limit.exceeded:
+        form = PartnerImportForm(request.POST)
+        form.is_valid()
+        form.add_error("file", file_error(partner.PartnerFileError(partner.TOO_BIG)))
+        return _home(request, import_form=form)
     if not form.is_valid():
         return _home(request, import_form=form)
     upload = form.cleaned_data["file"]

@@ -207,3 +207,30 @@ def test_comparison_page_shows_both_tables(make_case: Any, persona: Any, analyst
     assert response.status_code == 200
     assert 'data-testid="compare-1"' in page and 'data-testid="compare-2"' in page
     assert ">6<" in page and ">7<" in page
+
+
+@pytest.mark.django_db
+def test_page_stops_reading_an_upload_past_the_limit(persona: Any, monkeypatch: Any) -> None:
+    from egide.sharing import views
+    from tests.personas import login_verified
+
+    monkeypatch.setattr(partner, "MAX_BYTES", 1024 * 1024)
+    seen: list[Any] = []
+    original = views.UploadLimit.receive_data_chunk
+
+    def watched(self: Any, raw_data: bytes, start: int) -> bytes:
+        seen.append(self)
+        return original(self, raw_data, start)
+
+    monkeypatch.setattr(views.UploadLimit, "receive_data_chunk", watched)
+    client = login_verified(Client(), persona(roles.ANALYST))
+    big = _file(HEADER, *[_row() for _i in range(80_000)])  # about 3.8 MB
+    assert len(big) > 3 * 1024 * 1024
+    upload = SimpleUploadedFile("big.csv", big, "text/csv")
+    response = client.post(
+        reverse("sharing:import"), {"name": "Gros", "source": "test", "file": upload}
+    )
+    assert response.status_code == 200
+    assert "1 Mo" in response.content.decode() or "1 MB" in response.content.decode()
+    assert seen and seen[-1].exceeded and seen[-1].received < 1024 * 1024 + 128 * 1024
+    assert not PartnerDataset.objects.exists()
