@@ -136,7 +136,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
     documented pattern: CSRF is checked by the inner view)."""
     _allowed(request)
     limit = UploadLimit(request)
-    request.upload_handlers.insert(0, limit)
+    request.upload_handlers = [limit, *request.upload_handlers]
     return _import(request, limit)
 
 
