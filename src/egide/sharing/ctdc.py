@@ -172,7 +172,19 @@ GENDERS_V2024 = tuple(GENDER_V2024.values())
 GENDER_2017 = {"female": "Female", "male": "Male", "other": "Transgender/NonConforming"}
 DATASOURCE_2017 = "Case Management"
 
-REGISTRATION_YEARS = (2002, 2100)  # the codebook's data start in 2002
+REGISTRATION_YEARS = (2002, 2100)
+#: Majority status of a released age band (codebook bands and the broader ones of the
+#: generalisation hierarchy).
+MAJORITY_OF_BAND = {
+    **{
+        text: ("Minor" if (high is not None and high < 18) else "Adult")
+        for _lo, high, text in AGE_BANDS
+    },
+    "0--17": "Minor",
+    "18--29": "Adult",
+    "30--47": "Adult",
+    "18+": "Adult",
+}  # the codebook's data start in 2002
 
 
 def age_band(age: int | None) -> str:
@@ -364,7 +376,7 @@ def _kanon2017_mapping() -> tuple[Variable, ...]:
         Variable("Datasource", f'always "{DATASOURCE_2017}"'),
         Variable("gender", "Case.sex: female → Female, male → Male, other → Transgender/…"),
         Variable("ageBroad", "as v2024"),
-        Variable("majorityStatus", "Adult / Minor from the age, else from Case.child"),
+        Variable("majorityStatus", "Adult / Minor from the released age band"),
         _none("majorityStatusAtExploit"),
         _none("majorityEntry"),
         Variable("citizenship", "Case.nationality, ISO alpha-2"),
@@ -472,13 +484,8 @@ def kanon2017_row(facts: CaseFacts, qi: Sequence[str]) -> list[str]:
         "citizenship": qi[3],
         "CountryOfExploitation": qi[4],
     }
-    if facts.age is not None:
-        values["majorityStatus"] = "Minor" if facts.age < 18 else "Adult"
-    else:
-        values["majorityStatus"] = "Minor" if facts.child else BLANK
-    if qi[2] == BLANK:
-        # The age band was generalised away: the majority status would give part of it back.
-        values["majorityStatus"] = BLANK
+    # From the released age band only: the majority status then tells nothing the band does not.
+    values["majorityStatus"] = MAJORITY_OF_BAND.get(qi[2], BLANK)
     means = [m for m, c in _MEANS_2017_CODES.items() if _has(codes, c)]
     for m in means:
         values[f"meansOfControl{m}"] = FLAG

@@ -42,16 +42,23 @@ def ctdc_export_job(job: Job, progress: Progress) -> Output:
         raw.seek(0)
         content = raw.read()
         text.detach()
+    from egide.sharing.labels import generalisation_labels
+
+    generalised = generalisation_labels(report.generalisations)
+    summary = _(
+        "%(in)s case(s) with consent, %(out)s row(s) written, %(sup)s suppressed (k = %(k)s)."
+    ) % {
+        "in": report.records_in,
+        "out": report.records_out,
+        "sup": report.records_suppressed,
+        "k": report.k,
+    }
+    if generalised:
+        summary += " " + _("Generalised: %(list)s.") % {"list": "; ".join(generalised)}
+    else:
+        summary += " " + _("No generalisation was needed.")
     return Output(
-        report=_(
-            "%(in)s case(s) with consent, %(out)s row(s) written, %(sup)s suppressed (k = %(k)s)."
-        )
-        % {
-            "in": report.records_in,
-            "out": report.records_out,
-            "sup": report.records_suppressed,
-            "k": report.k,
-        },
+        report=summary,
         filename=f"ctdc-{report.fmt}-k{report.k}.csv",
         content_type=CSV_TYPE,
         content=content,
