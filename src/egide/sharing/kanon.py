@@ -140,10 +140,16 @@ def plan(
         tables.append([{v: h.generalise(v, level) for v in distinct} for level in range(h.top + 1)])
     budget = max_suppression * total
     best: tuple[float, int, tuple[int, ...], frozenset[Combination]] | None = None
-    for levels in itertools.product(*(range(h.top + 1) for h in hierarchies)):
+    # Least information lost first: the search stops after the first loss level that has an
+    # admissible vector (ties between equal losses: fewer suppressed records, then the vector).
+    nodes = sorted(
+        itertools.product(*(range(h.top + 1) for h in hierarchies)),
+        key=lambda levels: (_loss(hierarchies, levels), levels),
+    )
+    for levels in nodes:
         loss = _loss(hierarchies, levels)
         if best is not None and loss > best[0]:
-            continue
+            break
         grouped: dict[Combination, int] = {}
         maps = [tables[i][level] for i, level in enumerate(levels)]
         for combination, n in counts.items():
