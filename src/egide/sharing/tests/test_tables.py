@@ -74,3 +74,32 @@ def test_table_file_shows_no_small_count(make_case: Any, analyst: Any) -> None:
     assert result.filename.endswith(".csv")
     event = AuditEvent.objects.get(action="sharing.table_exported")
     assert event.details["format"] == "csv" and event.actor == analyst
+
+
+@pytest.mark.django_db
+def test_table_job_writes_xlsx_with_text_cells(make_case: Any, persona: Any) -> None:
+    from openpyxl import load_workbook
+
+    from egide.accounts import roles
+    from egide.jobs.models import Job
+    from egide.jobs.services import job_result_readable, job_run, job_start
+
+    for _i in range(3):
+        make_case(sex="female")
+    coordinator = persona(roles.COORDINATOR)
+    job = job_start(
+        actor=coordinator,
+        kind="sharing.table_export",
+        label="test",
+        params={"rows": ["region"], "column": "sex", "format": "xlsx"},
+    )
+    assert job_run(job_id=job.pk) == Job.Status.SUCCEEDED
+    job.refresh_from_db()
+    assert job.result_filename.endswith(".xlsx")
+    assert job_result_readable(user=coordinator, job=job)
+    assert not job_result_readable(user=persona(roles.ANALYST), job=job)
+    import base64
+
+    book = load_workbook(io.BytesIO(base64.b64decode(job.result_file)))
+    cells = [c for row in book.active.iter_rows() for c in row if c.value == "<5"]
+    assert cells and all(c.data_type == "s" for c in cells)
