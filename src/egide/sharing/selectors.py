@@ -15,7 +15,18 @@ from queue import Full, Queue
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, TextField
+from django.db.models import (
+    BooleanField,
+    Count,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models import Case as DbCase
 from django.db.models.functions import ExtractYear
 
 from egide.cases.models import Case, Consent
@@ -32,12 +43,17 @@ def shareable_cases() -> QuerySet[Case]:
     latest = Consent.objects.filter(
         case=OuterRef("pk"), purpose=Consent.Purpose.STATISTICS
     ).order_by("-recorded_at", "-id")
-    return (
-        Case.objects.annotate(
-            stat_decision=Subquery(latest.values("decision")[:1]),
-            stat_withdrawn=Subquery(latest.values("withdrawn_at")[:1]),
+    in_force = latest.annotate(
+        shares=DbCase(
+            When(decision__in=SHARED_DECISIONS, withdrawn_at__isnull=True, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
         )
-        .filter(stat_decision__in=SHARED_DECISIONS, stat_withdrawn__isnull=True)
+    )
+    # One sub-query per case (not one per column): it is evaluated a million times.
+    return (
+        Case.objects.annotate(stat_shares=Subquery(in_force.values("shares")[:1]))
+        .filter(stat_shares=True)
         .order_by()
     )
 
