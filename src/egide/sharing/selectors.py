@@ -99,10 +99,10 @@ def _indicators(document: str | None) -> frozenset[str]:
     return frozenset(data.get("indicators") or ()) | frozenset(data.get("gbv") or ())
 
 
-def case_facts(upto: int) -> Iterator[tuple[CaseFacts, dict[str, Any]]]:
+def case_facts(upto: int) -> Iterator[tuple[CaseFacts, str]]:
     """Every shared case up to id *upto*, one at a time, in id order: its facts and, for
-    aggregate tables, its region code. The latest screening of the case gives the indicators
-    (decrypted here, never kept).
+    aggregate tables, its region code (ISO 3166-2). The latest screening of the case gives the
+    indicators (decrypted here, never kept).
 
     Read by keyset pages of :data:`CHUNK` cases (``id > last ORDER BY id LIMIT n``): each page is
     a short query, so nothing is held open on the server (a server-side cursor outside a
@@ -138,7 +138,7 @@ def case_facts(upto: int) -> Iterator[tuple[CaseFacts, dict[str, Any]]]:
                     nationality=str(nationality or ""),
                     indicators=_indicators(decrypt_text(answers) if answers else None),
                 ),
-                {"region": region},
+                region or "",
             )
 
 

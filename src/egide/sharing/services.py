@@ -128,7 +128,7 @@ def ctdc_export(
     # The quasi-identifiers of a case depend on four recorded values: work them out once per
     # distinct combination (a few thousand), not once per case.
     memo: dict[tuple[int, str, int | None, str, bool], tuple[list[str], Any] | None] = {}
-    for facts, _extra in case_facts(upto):
+    for facts, _region in case_facts(upto):
         seen += 1
         memo_key = (facts.year, facts.sex, facts.age, facts.nationality, facts.child)
         if memo_key not in memo:
@@ -184,9 +184,9 @@ def _purposes(indicators: frozenset[str]) -> frozenset[str]:
 
 def case_records() -> Iterable[dict[str, Any]]:
     """Égide's shared cases as records of the table dimensions (streamed)."""
-    for facts, extra in case_facts(last_case_id()):
+    for facts, region in case_facts(last_case_id()):
         yield {
-            "region": extra["region"] or "",
+            "region": region,
             "sex": facts.sex if facts.sex != "unknown" else "",
             "age": ctdc.age_band(facts.age),
             "year": str(facts.year),
@@ -349,7 +349,7 @@ def _ctdc_record(
 
 def egide_ctdc_records() -> Iterable[dict[str, Any]]:
     """Égide's shared cases as v2024 records (values as the export writes them, ungeneralised)."""
-    for facts, _extra in case_facts(last_case_id()):
+    for facts, _region in case_facts(last_case_id()):
         qi = ctdc.quasi_identifiers(facts, ctdc.V2024)
         row = dict(zip(ctdc.V2024_COLUMNS, ctdc.v2024_row(facts, qi), strict=True))
         yield _ctdc_record(qi[0], qi[1], qi[2], qi[3], ctdc.flags_of(row))
