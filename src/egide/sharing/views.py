@@ -23,7 +23,6 @@ from egide.sharing.labels import (
     FORMATS,
     dimension_label,
     file_error,
-    generalisation_labels,
     reason_label,
     value_label,
 )
@@ -224,7 +223,3 @@ def dataset_view(request: HttpRequest, pk: int) -> HttpResponse:
         "citizenship": citizenship,
     }
     return render(request, "sharing/dataset.html", context)
-
-
-def generalisations_text(items: list[tuple[str, str]]) -> str:
-    return "; ".join(generalisation_labels(items))
