@@ -94,6 +94,12 @@ def count(
     return Counts(tuple(row_dims), col_dim, rows, columns, counts)
 
 
+def whole_table_hidden(table: Table[RowKey, str]) -> bool:
+    """True when the grand total is hidden: then even the pattern of zero and non-zero cells
+    would tell something (four cells of a total below 5 are all 1), so nothing is broken down."""
+    return not table.total.shown
+
+
 def lines(
     table: Table[RowKey, str],
     row_dims: Sequence[str],
@@ -103,10 +109,14 @@ def lines(
     col_dim: str,
     total: str,
 ) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of a suppressed table as text ("<5" for 1–4, "x" for complements)."""
+    """Header and rows of a suppressed table as text ("<5" for 1–4, "x" for complements). A table
+    whose grand total is itself below 5 is not broken down at all: its one line says "<5"."""
     header = [dim_label(d) for d in row_dims]
     header += [value_label(col_dim, c) for c in table.columns] + [total]
     out: list[list[str]] = []
+    if whole_table_hidden(table):
+        hidden = ["x"] * len(table.columns)
+        return header, [[total] + [""] * (len(row_dims) - 1) + hidden + [table.total.text()]]
     for row in table.rows:
         cells = [table.cell(row, c).text() for c in table.columns]
         out.append(

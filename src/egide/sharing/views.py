@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from egide.core.suppression import Table
 from egide.jobs.services import job_start
 from egide.sharing import ctdc, partner, services
+from egide.sharing.aggregates import whole_table_hidden
 from egide.sharing.forms import CompareForm, ExportForm, PartnerImportForm, TableForm
 from egide.sharing.labels import (
     FORMATS,
@@ -183,6 +184,8 @@ def _import(request: HttpRequest, limit: UploadLimit) -> HttpResponse:
 
 
 def _table_rows(table: Table[tuple[str, ...], str], row_dim: str) -> list[Any]:
+    if whole_table_hidden(table):
+        return []  # fewer than 5 cases: not broken down (the total line says "<5")
     return [
         (
             value_label(row_dim, row[0]),
@@ -191,6 +194,12 @@ def _table_rows(table: Table[tuple[str, ...], str], row_dim: str) -> list[Any]:
         )
         for row in table.rows
     ]
+
+
+def _totals(table: Table[tuple[str, ...], str]) -> list[str]:
+    if whole_table_hidden(table):
+        return ["x"] * len(table.columns)
+    return [table.column_totals[c].text() for c in table.columns]
 
 
 @never_cache
@@ -217,8 +226,8 @@ def dataset_view(request: HttpRequest, pk: int) -> HttpResponse:
         "row_label": dimension_label(row_dim),
         "columns": [value_label(col_dim, c) for c in own.columns],
         "tables": [
-            (_("Guinea (Égide)"), _table_rows(own, row_dim), own),
-            (dataset.name, _table_rows(theirs, row_dim), theirs),
+            (_("Guinea (Égide)"), _table_rows(own, row_dim), _totals(own), own.total.text()),
+            (dataset.name, _table_rows(theirs, row_dim), _totals(theirs), theirs.total.text()),
         ],
         "citizenship": citizenship,
     }

@@ -103,3 +103,18 @@ def test_table_job_writes_xlsx_with_text_cells(make_case: Any, persona: Any) -> 
     book = load_workbook(io.BytesIO(base64.b64decode(job.result_file)))
     cells = [c for row in book.active.iter_rows() for c in row if c.value == "<5"]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_table_of_fewer_than_five_cases_is_not_broken_down() -> None:
+    records = [{"region": r, "sex": s} for r, s in [("GN-L", "female"), ("GN-K", "male")]]
+    table = aggregates.count(records, ["region"], "sex").suppressed()
+    assert aggregates.whole_table_hidden(table)
+    header, rows = aggregates.lines(
+        table,
+        ["region"],
+        dim_label=str,
+        value_label=lambda d, v: v,
+        col_dim="sex",
+        total="Total",
+    )
+    assert rows == [["Total", "x", "x", "<5"]]
