@@ -38,6 +38,11 @@ extra=(
   '*/monitoring/charts.py'
   '*/dhis2/client.py'
   '*/dhis2/jobs.py'
+  '*/sharing/ctdc.py'
+  '*/sharing/kanon.py'
+  '*/sharing/hierarchies.py'
+  '*/sharing/partner.py'
+  '*/sharing/aggregates.py'
 )
 paths=()
 for p in "${extra[@]}"; do paths+=(-o -path "$p"); done

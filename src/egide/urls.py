@@ -19,6 +19,7 @@ urlpatterns = [
     path("field/", include("egide.fielddata.urls")),
     path("monitoring/", include("egide.monitoring.urls")),
     path("dhis2/", include("egide.dhis2.urls")),
+    path("sharing/", include("egide.sharing.urls")),
     path("api/v1/", include("egide.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -24,6 +24,7 @@ from egide.outreach.permissions import (
 )
 from egide.policy.permissions import can_read_policy
 from egide.screening.permissions import can_screen
+from egide.sharing.permissions import can_share
 from egide.training.permissions import can_read_curriculum, can_run_training
 
 
@@ -155,6 +156,13 @@ MODULES: list[Module] = [
         _("Send the programme's indicators to the ministries' DHIS2."),
         "dhis2:home",
         can_use_dhis2,
+    ),
+    Module(
+        "sharing",
+        _("Anonymised data sharing"),
+        _("CTDC exports protected by k-anonymity, suppressed tables, partner datasets."),
+        "sharing:home",
+        can_share,
     ),
     Module(
         "directory",

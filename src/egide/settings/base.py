@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "egide.fielddata",
     "egide.monitoring",
     "egide.dhis2",
+    "egide.sharing",
 ]
 
 MIDDLEWARE = [
