@@ -345,9 +345,9 @@ def count_table(
             states[0] = hide_all
         if states[0] is not State.SHOWN:
             # A hidden total makes the whole table one "<5": within a total of at most 4,
-            # "<5" and zero cells could still be pinned (four "<5" cells are all 1), which
-            # suppression.suppress leaves to its callers.
-            states = [states[0]] + [State.HIDDEN] * (len(states) - 1)
+            # "<5" and zero cells say little but their pattern; the breakdown is not shown.
+            masked: list[State] = [State.HIDDEN] * (len(states) - 1)
+            states = [states[0], *masked]
 
     def v(i: int) -> Value:
         return _value(values[i], states[i])
