@@ -11,8 +11,6 @@ from egide.core.paging import page_without_count
 from egide.jobs.selectors import get_job_for_user_or_404, jobs_for
 from egide.jobs.services import job_result_read, job_result_readable
 
-REFRESH_SECONDS = 3
-
 
 @never_cache
 @login_required
@@ -22,7 +20,7 @@ def job_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "jobs/list.html",
-        {"page": page, "refresh": REFRESH_SECONDS if running else 0},
+        {"page": page, "running": running},
     )
 
 
@@ -31,7 +29,7 @@ def job_list_view(request: HttpRequest) -> HttpResponse:
 def job_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job_for_user_or_404(request.user, pk)
     return render(
-        request, "jobs/detail.html", {"job": job, "refresh": REFRESH_SECONDS if job.active else 0}
+        request, "jobs/detail.html", {"job": job}
     )
 
 
