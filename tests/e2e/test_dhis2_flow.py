@@ -17,7 +17,7 @@ from tests.e2e.conftest import login, nav, screenshot
 from tests.personas import make_organisation, make_user
 
 LIMIT = 150 * 1024
-KNOWN = {"dEtRaInEd01", "dEvIcTiMs01"}
+KNOWN = {"dErEaChEd01", "dEvIcTiMs01"}
 OU = {"": "oUGuinea001", "GN-L": "oULabe00001", "GN-K": "oUKankan001", "GN-C": "oUConakry01"}
 
 
@@ -30,7 +30,7 @@ def _world(fake: FakeDhis2) -> None:
             made[role] = make_user(f"e2e_{role}", role, org, ["GN-L"])
         return made[role]
 
-    build(persona)
+    build(persona)  # II.6's total is "<5": withheld, never sent; III.2's is sent
     admin = persona(roles.ADMINISTRATOR)
     make_user(
         "aissata.barry", roles.COORDINATOR, org, ["GN-L"], first_name="Aïssata", last_name="Barry"
@@ -43,7 +43,7 @@ def _world(fake: FakeDhis2) -> None:
     )
     for area, uid in OU.items():
         services.mapping_save(actor=admin, mapping=OrgUnitMapping(area=area, org_unit=uid))
-    for code, cell, de in [("I.1", "", "dEtRaInEd01"), ("II.6", "", "dEvIcTiMs01")]:
+    for code, cell, de in [("III.2", "", "dErEaChEd01"), ("II.6", "", "dEvIcTiMs01")]:
         services.mapping_save(
             actor=admin,
             mapping=ElementMapping(indicator=code, disaggregation=cell, data_element=de),
@@ -84,7 +84,7 @@ def test_coordinator_reads_success_conflict_and_failure(
         assert size < LIMIT, size
         screenshot(page, "dhis2-push-sent")
 
-        ElementMapping.objects.filter(indicator="II.6").update(data_element="uNkNoWn0001")
+        ElementMapping.objects.filter(indicator="III.2").update(data_element="uNkNoWn0001")
         page.goto(f"{base}/dhis2/")
         _push_and_run(page)
         assert status.inner_text() == "Non envoyé : DHIS2 a refusé des valeurs"
@@ -94,7 +94,7 @@ def test_coordinator_reads_success_conflict_and_failure(
         assert len(fake.stored) == sent
         screenshot(page, "dhis2-push-refused")
 
-        ElementMapping.objects.filter(indicator="II.6").update(data_element="dEvIcTiMs01")
+        ElementMapping.objects.filter(indicator="III.2").update(data_element="dErEaChEd01")
         fake.mode = "drop"
         page.goto(f"{base}/dhis2/")
         _push_and_run(page)
