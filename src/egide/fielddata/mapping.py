@@ -276,7 +276,11 @@ def screening_apply(
 ) -> Target:
     from egide.screening.models import Assessment
     from egide.screening.rules import RULE_SET, evaluate
-    from egide.screening.services import DeterminationError, assessment_create
+    from egide.screening.services import (
+        DeterminationError,
+        assessment_create,
+        assessment_purposes_store,
+    )
 
     if version.rule_set != RULE_SET:  # version_known() already refused it; kept as a guard
         raise MappingError(_("The form's rule set %(v)s is not known.") % {"v": version.rule_set})
@@ -328,6 +332,7 @@ def screening_apply(
     assessment.worker_level = level
     assessment.worker_justification = justification
     assessment.save()
+    assessment_purposes_store(assessment=assessment, result=result)
     audit_record(
         actor=user,
         action="screening.assessment_updated_from_field",

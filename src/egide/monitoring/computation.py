@@ -5,7 +5,9 @@ cannot read cases through ``egide.core.suppression`` (the one rule).
 How suppression is applied to one indicator in one period: its total, the categories of each
 disaggregation, the sex × age-band cells and (nationally) the regions form one table whose
 lines are "categories add up to the total" — passed together to ``suppression.suppress`` so
-no total gives a hidden cell back. A region's page hides its figures wholesale when the
+no total gives a hidden cell back. A breakdown where a person may fall in several categories
+(II.6 by purpose of exploitation) is suppressed in the same table, but is a line only when its
+categories happen to add up to the total. A region's page hides its figures wholesale when the
 national table hides that region's cell (otherwise the region page would give back what the
 national page hides). Percentages are shown only when their numerator and denominator are;
 a median only when it rests on 5 cases or more.
@@ -173,7 +175,7 @@ def _spans_key(spans: Sequence[Span]) -> str:
 
 
 def _raw_key(computation: str, spans: Sequence[Span]) -> str:
-    return f"monitoring:raw:{computation}:{_spans_key(spans)}"
+    return f"monitoring:raw2:{computation}:{_spans_key(spans)}"
 
 
 def _median_key(spans: Sequence[Span]) -> str:
@@ -195,11 +197,19 @@ def _cached(key: str, compute: Any) -> Any:
     return value
 
 
-def _raw(computation: str, spans: Sequence[Span]) -> tuple[dict[str, Cube], dict[str, Cube] | None]:
+Raw = tuple[dict[str, Cube], dict[str, Cube] | None, dict[str, dict[str, Cube]]]
+
+
+def _raw(computation: str, spans: Sequence[Span]) -> Raw:
+    """By region, national (or None) and each overlapping breakdown's cubes, per span."""
     query = QUERIES[computation]
 
-    def compute() -> tuple[dict[str, Cube], dict[str, Cube] | None]:
-        return query.by_region(spans), query.national(spans) if query.national else None
+    def compute() -> Raw:
+        return (
+            query.by_region(spans),
+            query.national(spans) if query.national else None,
+            {dim: fn(spans) for dim, fn in query.overlapping.items()},
+        )
 
     return _cached(_raw_key(computation, spans), compute)  # type: ignore[no-any-return]
 
@@ -244,6 +254,8 @@ def _prefetch(indicators: Sequence[Indicator], spans: Sequence[Span]) -> Iterato
         tasks[key + "|r"] = lambda q=query: q.by_region(spans)
         if query.national is not None:
             tasks[key + "|n"] = lambda q=query: q.national(spans)
+        for dim, fn in query.overlapping.items():
+            tasks[f"{key}|o|{dim}"] = lambda f=fn: f(spans)
     if not tasks:
         yield
         return
@@ -254,8 +266,9 @@ def _prefetch(indicators: Sequence[Indicator], spans: Sequence[Span]) -> Iterato
     for k, v in done.items():
         if k.endswith("|r"):
             base = k[:-2]
-            prefetched[base] = (v, done.get(base + "|n"))
-        elif not k.endswith("|n"):
+            over = {o.split("|o|", 1)[1]: c for o, c in done.items() if o.startswith(base + "|o|")}
+            prefetched[base] = (v, done.get(base + "|n"), over)
+        elif not k.endswith("|n") and "|o|" not in k:
             prefetched[k] = v
     if seconds:
         cache.set_many(prefetched, seconds)
@@ -295,12 +308,15 @@ def count_table(
     *,
     total: int | None = None,
     regions: dict[str, int] | None = None,
+    overlapping: dict[str, Cube] | None = None,
     suppressed: bool,
     hide_all: State | None = None,
 ) -> Table:
     """Suppress an indicator's cube (keyed by its *dims*' categories) with its margins, the
     sex × age cells and the regions. *total* is given when the cube's sum is not the total
-    (people counted once across regions); *hide_all* forces the state of the whole table."""
+    (people counted once across regions); *overlapping* adds breakdowns keyed ``(category,)``
+    whose categories may overlap (a line only if they add up to the total); *hide_all* forces
+    the state of the whole table."""
     grand = sum(cube.values()) if total is None else total
     values: list[int] = [grand]
     lines: list[list[int]] = []
@@ -314,6 +330,16 @@ def count_table(
         for cat in cats:
             margin_idx[dim][cat] = len(values)
             values.append(sums[cat])
+        if sum(sums.values()) == grand:
+            lines.append([*margin_idx[dim].values(), 0])
+    for dim, counts in (overlapping or {}).items():
+        sums = Counter({key[0]: n for key, n in counts.items()})
+        margin_idx[dim] = {}
+        for cat in _categories(dim, sums):
+            margin_idx[dim][cat] = len(values)
+            values.append(sums[cat])
+        # People with several purposes make these categories add up to more than the total:
+        # that is no equation, and claiming one would hide cells for nothing (or wrongly).
         if sum(sums.values()) == grand:
             lines.append([*margin_idx[dim].values(), 0])
     cross_idx: dict[tuple[str, str], int] = {}
@@ -382,24 +408,37 @@ def _count_table(
     national: Cube | None,
     region: str | None,
     suppressed: bool,
+    overlapping: dict[str, Cube] | None = None,
 ) -> Table:
+    over = {d: c for d, c in (overlapping or {}).items() if d in ind.disaggregations}
     if region is None:
         cube = national if national is not None else _scope_cube(by_region, None)
         return count_table(
             dims,
             cube,
             regions=_region_sums(by_region) if "region" in ind.disaggregations else None,
+            overlapping={d: _scope_cube(c, None) for d, c in over.items()},
             suppressed=suppressed,
         )
     hide_all = None
     if suppressed:
         whole = national if national is not None else _scope_cube(by_region, None)
-        national_table = count_table(dims, whole, regions=_region_sums(by_region), suppressed=True)
+        national_table = count_table(
+            dims,
+            whole,
+            regions=_region_sums(by_region),
+            overlapping={d: _scope_cube(c, None) for d, c in over.items()},
+            suppressed=True,
+        )
         state = national_table.regions.get(region, _value(0, State.SHOWN)).state
         if state is not State.SHOWN:
             hide_all = state
     return count_table(
-        dims, _scope_cube(by_region, region), suppressed=suppressed, hide_all=hide_all
+        dims,
+        _scope_cube(by_region, region),
+        overlapping={d: _scope_cube(c, region) for d, c in over.items()},
+        suppressed=suppressed,
+        hide_all=hide_all,
     )
 
 
@@ -531,7 +570,7 @@ def _result(
             ]
             breakdowns.append(Breakdown("region", str(dimension_label("region")), rows))
     elif ind.unit == "percent":
-        by_region, _n = _raw(ind.computation, spans)
+        by_region, _n, _o = _raw(ind.computation, spans)
         value = _percent(_scope_cube(by_region[current], scope), suppressed)
         trend = [
             _row(s.id, s.id, _percent(_scope_cube(by_region[s.id], scope), suppressed))
@@ -551,10 +590,16 @@ def _result(
         dims = QUERIES[ind.computation].dims
         if ind.computation == "leaders_reached":
             dims = ("audience",)
-        by_region, national = _raw(ind.computation, spans)
+        by_region, national, overlapping = _raw(ind.computation, spans)
         tables = {
             s.id: _count_table(
-                ind, dims, by_region[s.id], national[s.id] if national else None, scope, suppressed
+                ind,
+                dims,
+                by_region[s.id],
+                national[s.id] if national else None,
+                scope,
+                suppressed,
+                {d: cubes[s.id] for d, cubes in overlapping.items()},
             )
             for s in spans
         }
@@ -564,7 +609,7 @@ def _result(
             for s in spans
         ]
         table = tables[current]
-        for dim in dims:
+        for dim in (*dims, *overlapping):
             if dim not in ind.disaggregations:
                 continue
             rows = [_row(c, category_label(dim, c), v) for c, v in table.margins[dim].items()]

@@ -16,7 +16,17 @@ from typing import Any
 VERSION = "1.0"
 DATA = Path(__file__).resolve().parent / "data"
 
-DIMENSIONS = ("sex", "age_band", "actor_type", "audience", "need", "purpose", "reason", "region")
+DIMENSIONS = (
+    "sex",
+    "age_band",
+    "actor_type",
+    "audience",
+    "need",
+    "purpose",
+    "exploitation_purpose",
+    "reason",
+    "region",
+)
 UNITS = ("people", "percent", "days", "count", "services")
 
 

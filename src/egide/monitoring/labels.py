@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 DIMENSION_LABELS = {
@@ -16,6 +17,7 @@ DIMENSION_LABELS = {
     "audience": _("Audience"),
     "need": _("Service type"),
     "purpose": _("Consent purpose"),
+    "exploitation_purpose": _("Purpose of exploitation"),
     "reason": _("Closure reason"),
     "region": _("Region"),
     "outcome": _("Outcome"),
@@ -60,6 +62,8 @@ def _choices(dim: str) -> list[tuple[str, Any]]:
         from egide.cases.models import Consent
 
         return list(Consent.Purpose.choices)
+    if dim == "exploitation_purpose":
+        return _exploitation_purposes()
     if dim == "reason":
         from egide.cases.models import Case
 
@@ -69,6 +73,17 @@ def _choices(dim: str) -> list[tuple[str, Any]]:
     if dim == "region":
         return regions()
     return []
+
+
+def _exploitation_purposes() -> list[tuple[str, Any]]:
+    """The purposes of the screening catalogue in its order and wording (French or English),
+    then the people for whom no purpose was recorded."""
+    from egide.monitoring.queries import NO_PURPOSE
+    from egide.screening.catalogue import load_catalogue
+
+    lang = "en" if (get_language() or "fr").startswith("en") else "fr"
+    purposes = load_catalogue().group("purpose").indicators
+    return [(i.code, i.label(lang)) for i in purposes] + [(NO_PURPOSE, _("No purpose recorded"))]
 
 
 _REGIONS: ContextVar[list[tuple[str, str]] | None] = ContextVar("regions", default=None)

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -56,6 +56,12 @@ class Query:
     by_region: Callable[[Sequence[Span]], dict[str, Cube]]
     # For people counted once across regions: the national cube (categories only).
     national: Callable[[Sequence[Span]], dict[str, Cube]] | None = None
+    # Breakdowns where one person may fall in several categories (or none), so they are not
+    # part of the cube and do not add up to the total: dimension → cubes keyed
+    # ``(region code, category)``.
+    overlapping: dict[str, Callable[[Sequence[Span]], dict[str, Cube]]] = field(
+        default_factory=dict
+    )
 
 
 def _aware(day: date) -> datetime:
@@ -337,13 +343,21 @@ def services_delivered(spans: Sequence[Span]) -> dict[str, Cube]:
     )
 
 
+def _presumed(prefix: str = "") -> Q:
+    """A screening concluding presumed victim: the worker's determination, else the result."""
+    return Q(**{f"{prefix}worker_level": "presumed"}) | Q(
+        **{f"{prefix}worker_level": "", f"{prefix}trafficking_level": "presumed"}
+    )
+
+
+NO_PURPOSE = "none_recorded"
+
+
 def presumed_victims(spans: Sequence[Span]) -> dict[str, Cube]:
     from egide.cases.models import Case as CaseModel
     from egide.screening.models import Assessment
 
-    presumed = Assessment.objects.filter(case=OuterRef("pk")).filter(
-        Q(worker_level="presumed") | Q(worker_level="", trafficking_level="presumed")
-    )
+    presumed = Assessment.objects.filter(case=OuterRef("pk")).filter(_presumed())
     qs, band = _with_age(CaseModel.objects.filter(Exists(presumed)), "", "opened_at")
     return grouped(
         qs,
@@ -354,6 +368,38 @@ def presumed_victims(spans: Sequence[Span]) -> dict[str, Cube]:
         dims={"sex": F("sex"), "age_band": band},
         measure=Count("id"),
     )
+
+
+def presumed_victims_by_purpose(spans: Sequence[Span]) -> dict[str, Cube]:
+    """The people of ``presumed_victims`` once per purpose of exploitation found by a screening
+    concluding presumed victim (a person may have several), and once under ``NO_PURPOSE`` when
+    none of those screenings found a purpose."""
+    from egide.cases.models import Case as CaseModel
+    from egide.screening.models import Assessment, AssessmentPurpose
+
+    found = grouped(
+        AssessmentPurpose.objects.filter(assessment__case__isnull=False).filter(
+            _presumed("assessment__")
+        ),
+        date_field="assessment__case__opened_at",
+        is_datetime=True,
+        spans=spans,
+        region_field="assessment__case__region_id",
+        dims={"exploitation_purpose": F("purpose")},
+        measure=Count("assessment__case_id", distinct=True),
+    )
+    presumed = Assessment.objects.filter(case=OuterRef("pk")).filter(_presumed())
+    with_purpose = presumed.filter(purposes__isnull=False)
+    none = grouped(
+        CaseModel.objects.filter(Exists(presumed)).exclude(Exists(with_purpose)),
+        date_field="opened_at",
+        is_datetime=True,
+        spans=spans,
+        region_field="region_id",
+        dims={"exploitation_purpose": Value(NO_PURPOSE)},
+        measure=Count("id"),
+    )
+    return _add(found, none)
 
 
 def children_referred(spans: Sequence[Span]) -> dict[str, Cube]:
@@ -536,7 +582,11 @@ QUERIES: dict[str, Query] = {
     "alerts_on_time": Query(("outcome",), alerts_on_time),
     "referrals_on_time": Query(("outcome",), referrals_on_time),
     "services_delivered": Query(("need",), services_delivered),
-    "presumed_victims": Query(("sex", "age_band"), presumed_victims),
+    "presumed_victims": Query(
+        ("sex", "age_band"),
+        presumed_victims,
+        overlapping={"exploitation_purpose": presumed_victims_by_purpose},
+    ),
     "children_referred": Query(("sex",), children_referred),
     "consent_withdrawals": Query(("purpose",), consent_withdrawals),
     "cases_closed": Query(("reason",), cases_closed),

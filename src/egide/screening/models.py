@@ -96,6 +96,33 @@ class Assessment(models.Model):
         return json.loads(self.interview_json) if self.interview_json else {}
 
 
+class AssessmentPurpose(models.Model):
+    """A purpose of exploitation the rule set found in an assessment (a catalogue code such as
+    ``purpose.forced_labour``), kept in clear beside the encrypted result so that statistics can
+    count by purpose (monitoring II.6). A category, not a person's data: it identifies no one.
+    Written by the screening services with the result, replaced when the result is."""
+
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="purposes",
+        verbose_name=_("screening assessment"),
+    )
+    purpose = models.CharField(_("purpose of exploitation"), max_length=60, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "purpose"], name="screening_assessment_purpose_once"
+            )
+        ]
+        verbose_name = _("purpose of exploitation found")
+        verbose_name_plural = _("purposes of exploitation found")
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}: {self.purpose}"
+
+
 class InterviewDraft(models.Model):
     """The answers of an interview in progress, kept encrypted on the server between steps.
 

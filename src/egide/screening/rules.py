@@ -316,6 +316,17 @@ def evaluate(data: ScreeningInput, lang: str = "fr") -> dict[str, Any]:
     }
 
 
+def result_purposes(result: dict[str, Any]) -> list[str]:
+    """The purposes of exploitation (catalogue codes) an evaluation *result* found, in order,
+    once each; none for a result without them (an empty or older document)."""
+    trafficking = result.get("trafficking") if isinstance(result, dict) else None
+    elements = trafficking.get("elements") if isinstance(trafficking, dict) else None
+    found = elements.get("purpose") if isinstance(elements, dict) else None
+    if not isinstance(found, list):
+        return []
+    return list(dict.fromkeys(c for c in found if isinstance(c, str) and c))
+
+
 def _smuggling(data: ScreeningInput, t: dict[str, str], fired: list[str]) -> dict[str, Any]:
     m = data.movement
     if m.crossed_border is True and m.irregular_entry is True and m.paid_facilitator is True:

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from egide.audit.services import audit_record
 from egide.screening.contract import ScreeningInput
-from egide.screening.models import Assessment, InterviewDraft
-from egide.screening.rules import RULE_SET, evaluate
+from egide.screening.models import Assessment, AssessmentPurpose, InterviewDraft
+from egide.screening.rules import RULE_SET, evaluate, result_purposes
 
 DISAGREE_NEEDS_REASON = _("Explain why you disagree: the justification is required.")
 DISAGREE_NEEDS_LEVEL = _("Choose your own determination when you disagree.")
@@ -67,6 +67,7 @@ def assessment_create(
         worker_level=worker_level if worker_agrees is False else "",
         worker_justification=worker_justification.strip() if worker_agrees is False else "",
     )
+    assessment_purposes_store(assessment=assessment, result=result)
     audit_record(
         actor=actor,
         action="screening.assessment_created",
@@ -82,6 +83,19 @@ def assessment_create(
         # The answers now live (encrypted) in the assessment: the draft keeps none of them.
         InterviewDraft.objects.filter(pk=draft.pk).update(state_json="", assessment=assessment)
     return assessment
+
+
+def assessment_purposes_store(*, assessment: Assessment, result: dict[str, Any]) -> None:
+    """Keep the purposes of exploitation of *result* beside *assessment* (in clear, for
+    statistics), replacing those of an earlier result. Call it wherever the result is set."""
+    codes = result_purposes(result)
+    AssessmentPurpose.objects.filter(assessment=assessment).exclude(purpose__in=codes).delete()
+    have = set(
+        AssessmentPurpose.objects.filter(assessment=assessment).values_list("purpose", flat=True)
+    )
+    AssessmentPurpose.objects.bulk_create(
+        [AssessmentPurpose(assessment=assessment, purpose=c) for c in codes if c not in have]
+    )
 
 
 def assessment_viewed(*, actor: Any, assessment: Assessment) -> None:

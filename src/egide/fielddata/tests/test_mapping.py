@@ -389,3 +389,6 @@ def test_edited_screening_is_evaluated_again_in_place(source: Any) -> None:
     record = apply(source, "egide_depistage", edited, instance_id="uuid:0001-v2")
     assert record.status == "updated" and Assessment.objects.count() == 1
     assert Assessment.objects.get().trafficking_level == "presumed"
+    # The purposes kept in clear for statistics follow the new result (none before).
+    purposes = Assessment.objects.get().purposes.values_list("purpose", flat=True)
+    assert list(purposes) == ["purpose.forced_labour"]

@@ -26,7 +26,7 @@ def build(persona: Any) -> dict[str, Any]:
     from egide.outreach.models import Ambassador, Dialogue
     from egide.policy.models import Review, Workshop, WorkshopSeat
     from egide.referrals.models import Referral
-    from egide.screening.models import Assessment
+    from egide.screening.models import Assessment, AssessmentPurpose
     from egide.training.models import Attendance, Enrollment, Participant, TrainingSession
 
     worker = persona(roles.CASE_WORKER)
@@ -135,8 +135,8 @@ def build(persona: Any) -> dict[str, Any]:
         status="closed", closed_at=at(2024, 9, 1), closure_reason="goals_met"
     )
 
-    def screen(c: Any, level: str, worker_level: str = "") -> None:
-        Assessment.objects.create(
+    def screen(c: Any, level: str, worker_level: str = "", purposes: tuple[str, ...] = ()) -> None:
+        a = Assessment.objects.create(
             created_by=worker,
             organisation=org,
             region=c.region,
@@ -152,13 +152,16 @@ def build(persona: Any) -> dict[str, Any]:
             urgent=False,
             worker_level=worker_level,
         )
+        for code in purposes:
+            AssessmentPurpose.objects.create(assessment=a, purpose=f"purpose.{code}")
 
-    screen(c1, "presumed")
-    screen(c1, "presumed")  # screened twice: counted once
-    screen(c2, "possible", worker_level="presumed")
-    screen(c3, "presumed", worker_level="possible")
-    screen(c4, "presumed")
-    screen(c5, "presumed")
+    screen(c1, "presumed", purposes=("forced_begging", "domestic_servitude"))
+    screen(c1, "presumed", purposes=("domestic_servitude",))  # screened twice: counted once
+    screen(c2, "possible", worker_level="presumed", purposes=("sexual_exploitation",))
+    screen(c3, "presumed", worker_level="possible", purposes=("forced_labour",))
+    screen(c4, "presumed")  # presumed without a purpose (exploitative conditions)
+    screen(c4, "possible", purposes=("forced_labour",))  # not a presumed screening: left out
+    screen(c5, "presumed", purposes=("forced_labour",))
 
     # --- alerts ------------------------------------------------------------------------------
     def alert(region: Any, created: datetime, triaged: datetime | None, c: Any | None) -> None:

@@ -73,6 +73,8 @@ EXPECTED_2024: dict[str, dict[tuple[tuple[str, str], ...], Any]] = {
     # C1: alert 10 Jan 08:00 → first service 20 Jan 08:00 = 10 days; C2: 1 Feb → 5 Feb = 4.
     "II.5": {(): 7.0, (("region", "GN-L"),): 7.0},
     # C1 (girl), C2 (woman, worker's determination), C4 (boy); C3 overruled; C5 opened 2023.
+    # Purposes: C1 begging + domestic servitude (two screenings, once each), C2 sexual
+    # exploitation, C4 none (its forced labour comes from a "possible" screening): 4 > 3.
     "II.6": {
         (): 3,
         (("sex", "female"),): 2,
@@ -83,6 +85,11 @@ EXPECTED_2024: dict[str, dict[tuple[tuple[str, str], ...], Any]] = {
         (("sex", "male"), ("age_band", "u18")): 1,
         (("region", "GN-L"),): 2,
         (("region", "GN-K"),): 1,
+        (("exploitation_purpose", "purpose.forced_begging"),): 1,
+        (("exploitation_purpose", "purpose.domestic_servitude"),): 1,
+        (("exploitation_purpose", "purpose.sexual_exploitation"),): 1,
+        (("exploitation_purpose", "purpose.forced_labour"),): 0,
+        (("exploitation_purpose", "none_recorded"),): 1,
     },
     "II.7": {(): 2, (("sex", "female"),): 1, (("sex", "male"),): 1, (("region", "GN-L"),): 1},
     "II.8": {(): 2, (("purpose", "sharing"),): 1, (("purpose", "statistics"),): 1},
@@ -155,6 +162,10 @@ def test_region_scope_and_other_periods(records: Any) -> None:
     assert labe[("III.2", (("sex", "female"),))].value == 14
     assert labe[("II.6", ())].value == 2
     assert labe[("II.2", ())].value == 66.7
+    assert labe[("II.6", (("exploitation_purpose", "purpose.domestic_servitude"),))].value == 1
+    assert labe[("II.6", (("exploitation_purpose", "none_recorded"),))].value == 0
+    kankan = _by_key(figures(period="2024", region="GN-K", suppressed=False))
+    assert kankan[("II.6", (("exploitation_purpose", "none_recorded"),))].value == 1
     q1 = _by_key(figures(period="2024Q1", suppressed=False))
     # Q1 2024: P1..P6 in Labé in March; alerts A1–A3; presumed C1, C2.
     assert q1[("II.1", ())].value == 6
@@ -164,6 +175,7 @@ def test_region_scope_and_other_periods(records: Any) -> None:
     assert y2023[("II.1", ())].value == 1  # P6 in November 2023
     assert y2023[("III.3", ())].value == 1
     assert y2023[("II.6", ())].value == 1  # C5
+    assert y2023[("II.6", (("exploitation_purpose", "purpose.forced_labour"),))].value == 1
     march = _by_key(figures(period="202403", suppressed=False))
     assert march[("III.2", ())].value == 20
 
@@ -229,3 +241,44 @@ def test_bad_period_and_region_are_clear_errors(records: Any) -> None:
         figures(period="2024Q5")
     with pytest.raises(UnknownRegion, match="GN-Z"):
         figures(period="2024", region="GN-Z")
+
+
+def test_purposes_overlap_so_they_are_no_line_of_the_table() -> None:
+    """Purposes may overlap: their categories add up to more than the total, so a hidden
+    purpose does not hide another to protect an equation that does not exist."""
+    from collections import Counter
+
+    from egide.core.suppression import State
+    from egide.monitoring.computation import count_table
+
+    cube = Counter({("female",): 10})
+    overlapping = Counter({("purpose.forced_labour",): 9, ("purpose.forced_begging",): 3})
+    table = count_table(
+        ("sex",), cube, overlapping={"exploitation_purpose": overlapping}, suppressed=True
+    )
+    purposes = table.margins["exploitation_purpose"]
+    assert table.total.value == 10
+    assert purposes["purpose.forced_begging"].state is State.SMALL
+    assert purposes["purpose.forced_labour"].value == 9  # not hidden: 9 + 3 is not 10
+    # When they do add up to the total (no one with two purposes), they are a line again.
+    exact = Counter({("purpose.forced_labour",): 7, ("purpose.forced_begging",): 3})
+    table = count_table(
+        ("sex",), cube, overlapping={"exploitation_purpose": exact}, suppressed=True
+    )
+    purposes = table.margins["exploitation_purpose"]
+    assert purposes["purpose.forced_begging"].state is State.SMALL
+    assert purposes["purpose.forced_labour"].state is not State.SHOWN
+
+
+def test_purposes_are_labelled_from_the_screening_catalogue(records: Any) -> None:
+    from django.utils import translation
+
+    for lang, label in (("fr", "Mendicité forcée"), ("en", "Forced begging")):
+        with translation.override(lang):
+            board = dashboard(period="2024", suppressed=False)
+            (purposes,) = [
+                b for b in board.result("II.6").breakdowns if b.dimension == "exploitation_purpose"
+            ]
+            rows = {r.key: r.label for r in purposes.rows}
+            assert rows["purpose.forced_begging"] == label
+            assert all(r.label != r.key for r in purposes.rows)
