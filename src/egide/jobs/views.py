@@ -28,9 +28,7 @@ def job_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def job_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job_for_user_or_404(request.user, pk)
-    return render(
-        request, "jobs/detail.html", {"job": job}
-    )
+    return render(request, "jobs/detail.html", {"job": job})
 
 
 @never_cache
