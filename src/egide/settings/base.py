@@ -309,11 +309,11 @@ EGIDE_SMS_RATE_PER_NUMBER = env.str("EGIDE_SMS_RATE_PER_NUMBER", default="10/hou
 # A RapidPro body without run/input uuid is identified by a digest of its content: the same
 # digest again is a gateway's retry only within this many seconds (later: a new message).
 EGIDE_SMS_RETRY_WINDOW_SECONDS = env.int("EGIDE_SMS_RETRY_WINDOW_SECONDS", default=600)
-# CPIMS+ (Primero v2): seconds before a request is given up; attempts of one sending job and
-# the first back-off delay (doubled after each failed attempt).
 # Hosts CPIMS+ may be reached at even though they resolve to a loopback, private or link-local
 # address (comma-separated); empty: any host with public addresses only.
 EGIDE_CPIMS_ALLOWED_HOSTS = env.list("EGIDE_CPIMS_ALLOWED_HOSTS", default=[])
+# CPIMS+ (Primero v2): seconds before a request is given up; attempts of one sending job and
+# the first back-off delay (doubled after each failed attempt).
 EGIDE_CPIMS_TIMEOUT = env.float("EGIDE_CPIMS_TIMEOUT", default=20.0)
 EGIDE_CPIMS_ATTEMPTS = env.int("EGIDE_CPIMS_ATTEMPTS", default=4)
 EGIDE_CPIMS_BACKOFF_SECONDS = env.float("EGIDE_CPIMS_BACKOFF_SECONDS", default=5.0)
@@ -337,6 +337,7 @@ TASKS = {
 EGIDE_JOB_RESULT_DAYS = env.int("EGIDE_JOB_RESULT_DAYS", default=7)
 # Minutes without a sign of life after which a running job is declared failed (stale-job detection).
 EGIDE_JOB_STALE_MINUTES = env.int("EGIDE_JOB_STALE_MINUTES", default=15)
+# Minutes between scheduled pulls from the field servers (ODK Central, KoboToolbox).
 EGIDE_FIELD_PULL_MINUTES = env.int("EGIDE_FIELD_PULL_MINUTES", default=15)
 # Key (Fernet, url-safe base64) encrypting `egide backup` archives; never one of the field keys.
 EGIDE_BACKUP_KEY = env.str("EGIDE_BACKUP_KEY", default="")
