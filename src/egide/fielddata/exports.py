@@ -7,15 +7,22 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from egide.core.jsonsafe import MAX_DEPTH, depth_exceeds, loads_bounded
 from egide.fielddata import xlsforms
-from egide.fielddata.records import RecordError, Submission, from_central_csv, from_kobo
+from egide.fielddata.records import (
+    RecordError,
+    Submission,
+    from_central_csv,
+    from_kobo,
+    parse_one,
+)
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -50,12 +57,38 @@ def read_export(name: str, stream: IO[bytes]) -> Iterator[Submission | RecordErr
     )
 
 
+# What zipfile raises for a member it cannot read: encrypted (RuntimeError), compressed by an
+# unsupported method (NotImplementedError), corrupt (BadZipFile, zlib.error, EOFError, OSError).
+UNREADABLE_MEMBER = (
+    RuntimeError,
+    NotImplementedError,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+)
+
+
 def _central_zip(stream: IO[bytes]) -> Iterator[Submission | RecordError]:
     try:
         archive = zipfile.ZipFile(stream)
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise ExportError(_("The file is not a zip archive.")) from exc
+    try:
+        return _central_members(archive, members)
+    except UNREADABLE_MEMBER as exc:
+        raise ExportError(
+            _(
+                "The archive cannot be read: a file in it is encrypted, damaged or compressed "
+                "in a way Égide does not read. Export it again from ODK Central."
+            )
+        ) from exc
+
+
+def _central_members(
+    archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]
+) -> Iterator[Submission | RecordError]:
     if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNCOMPRESSED_BYTES:
         raise ExportError(_("The archive is too large once uncompressed."))
     csvs = {m.filename: m for m in members if m.filename.endswith(".csv") and "/" not in m.filename}
@@ -115,9 +148,12 @@ def _form_of(record: dict[str, Any]) -> str:
 
 
 def _kobo_json(stream: IO[bytes]) -> Iterator[Submission | RecordError]:
+    content = stream.read()
+    if depth_exceeds(content, MAX_DEPTH):
+        raise ExportError(_("The JSON is nested too deeply to be a KoboToolbox export."))
     try:
-        doc = json.load(stream)
-    except (ValueError, UnicodeDecodeError) as exc:
+        doc = loads_bounded(content)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ExportError(_("The file is not valid JSON.")) from exc
     records = doc.get("results") if isinstance(doc, dict) else doc
     if not isinstance(records, list):
@@ -130,10 +166,7 @@ def _kobo_records(records: list[Any]) -> Iterator[Submission | RecordError]:
         if not isinstance(record, dict):
             yield RecordError(_("record %(n)s is not an object") % {"n": number})
             continue
-        try:
-            yield from_kobo(_form_of(record), record)
-        except RecordError as exc:
-            yield RecordError(_("record %(n)s: %(error)s") % {"n": number, "error": exc})
+        yield parse_one(from_kobo, _form_of(record), record, _("record %(n)s") % {"n": number})
 
 
 def _kobo_xlsx(stream: IO[bytes]) -> Iterator[Submission | RecordError]:

@@ -20,7 +20,7 @@ Contract facts (``shared/research/interop.md``):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -263,11 +263,11 @@ def from_kobo(form_id: str, record: Mapping[str, Any]) -> Submission:
     status = record.get("_validation_status") or {}
     review = KOBO_REVIEW.get(_text(status.get("uid")), "") if isinstance(status, Mapping) else ""
     version = _text(record.get(VERSION_FIELD))
-    attachments = tuple(
-        _text(a.get("filename")).rsplit("/", 1)[-1]
-        for a in record.get("_attachments") or []
-        if isinstance(a, Mapping)
+    listed = record.get("_attachments")
+    kobo_attachments = (
+        [a for a in listed if isinstance(a, Mapping)] if isinstance(listed, list) else []
     )
+    attachments = tuple(_text(a.get("filename")).rsplit("/", 1)[-1] for a in kobo_attachments)
     return Submission(
         form_id=form_id,
         logical_id=root or instance_id,
@@ -284,8 +284,19 @@ def from_kobo(form_id: str, record: Mapping[str, Any]) -> Submission:
         deprecated_id=deprecated,
         extra={
             "kobo_id": record.get("_id"),
-            "kobo_attachments": [
-                a for a in record.get("_attachments") or [] if isinstance(a, Mapping)
-            ],
+            "kobo_attachments": kobo_attachments,
         },
     )
+
+
+def parse_one(
+    parse: Callable[[str, Any], Submission], form_id: str, record: Any, where: str
+) -> Submission | RecordError:
+    """One record through *parse*; whatever goes wrong rejects this record only, with a reason
+    (never a failed upload or pull for the whole run)."""
+    try:
+        return parse(form_id, record)
+    except RecordError as exc:
+        return RecordError(f"{where}: {exc}")
+    except Exception as exc:  # an odd record must not stop the others  # noqa: BLE001
+        return RecordError(f"{where}: unreadable record ({type(exc).__name__})")

@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from egide.fielddata.records import RecordError, Submission, from_kobo, from_odata
+from egide.fielddata.records import RecordError, Submission, from_kobo, from_odata, parse_one
 
 USER_AGENT = "Egide-fielddata/1"
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
@@ -77,11 +77,11 @@ class FieldServer(ABC):
         """The Égide form ids this server collects."""
 
     @abstractmethod
-    def submissions(self, form_id: str, changed_after: str) -> Iterator[Submission]:
+    def submissions(self, form_id: str, changed_after: str) -> Iterator[Submission | RecordError]:
         """Every submission created or changed after the watermark (all when empty)."""
 
     @abstractmethod
-    def deletions(self, form_id: str, deleted_after: str) -> Iterator[Submission]:
+    def deletions(self, form_id: str, deleted_after: str) -> Iterator[Submission | RecordError]:
         """Submissions deleted after the watermark (none when the server cannot tell)."""
 
     @abstractmethod
@@ -234,7 +234,7 @@ class OdkCentral(FieldServer):
 
         return list(FORM_IDS)
 
-    def _table(self, form_id: str, filter_: str) -> Iterator[Submission]:
+    def _table(self, form_id: str, filter_: str) -> Iterator[Submission | RecordError]:
         query = urllib.parse.urlencode(
             {"$expand": "*", "$top": str(self.config.page_size), "$filter": filter_}
         )
@@ -252,14 +252,11 @@ class OdkCentral(FieldServer):
             if not isinstance(page, dict) or not isinstance(page.get("value"), list):
                 raise ServerError(f"ODK Central's answer for {form_id} is not an OData page.")
             for row in page["value"]:
-                try:
-                    yield from_odata(form_id, row)
-                except RecordError as exc:
-                    raise ServerError(f"ODK Central sent a row Égide cannot read: {exc}") from exc
+                yield parse_one(from_odata, form_id, row, "ODK Central row")
             link = page.get("@odata.nextLink")
             path = str(link) if link else None
 
-    def submissions(self, form_id: str, changed_after: str) -> Iterator[Submission]:
+    def submissions(self, form_id: str, changed_after: str) -> Iterator[Submission | RecordError]:
         if changed_after:
             filter_ = (
                 f"__system/submissionDate gt {changed_after} "
@@ -269,7 +266,7 @@ class OdkCentral(FieldServer):
             filter_ = "__system/submissionDate gt 1970-01-01T00:00:00.000Z"
         return self._table(form_id, filter_)
 
-    def deletions(self, form_id: str, deleted_after: str) -> Iterator[Submission]:
+    def deletions(self, form_id: str, deleted_after: str) -> Iterator[Submission | RecordError]:
         if deleted_after:
             return self._table(form_id, f"__system/deletedAt gt {deleted_after}")
         return self._table(form_id, "__system/deletedAt ne null")
@@ -356,7 +353,7 @@ class KoboToolbox(FieldServer):
             )
         return answer.json()
 
-    def submissions(self, form_id: str, changed_after: str) -> Iterator[Submission]:
+    def submissions(self, form_id: str, changed_after: str) -> Iterator[Submission | RecordError]:
         uid = self.config.assets.get(form_id)
         if not uid:
             return
@@ -379,16 +376,11 @@ class KoboToolbox(FieldServer):
             if not isinstance(page, dict) or not isinstance(page.get("results"), list):
                 raise ServerError(f"KoboToolbox's answer for {form_id} is not a page of records.")
             for record in page["results"]:
-                try:
-                    yield from_kobo(form_id, record)
-                except RecordError as exc:
-                    raise ServerError(
-                        f"KoboToolbox sent a record Égide cannot read: {exc}"
-                    ) from exc
+                yield parse_one(from_kobo, form_id, record, "KoboToolbox record")
             link = page.get("next")
             path = str(link) if link else None
 
-    def deletions(self, form_id: str, deleted_after: str) -> Iterator[Submission]:
+    def deletions(self, form_id: str, deleted_after: str) -> Iterator[Submission | RecordError]:
         return iter(())
 
     def attachment(self, submission: Submission, name: str) -> bytes | None:

@@ -479,6 +479,10 @@ def _pull_forms(
         )
         deleted = ""
         for item in server.deletions(form_id, mark.deleted_after):
+            if isinstance(item, RecordError):
+                counts[Outcome.REJECTED] += 1
+                _outcome(run, None, str(item), form_id, Outcome.REJECTED, str(item))
+                continue
             counts[deletion_apply(run=run, source=source, submission=item)] += 1
             if item.deleted_at is not None:
                 deleted = _later(deleted, format_time(item.deleted_at))
