@@ -65,3 +65,49 @@ def records_visible_to(
     if can_see_own_outcomes(user):
         return queryset.filter(user=user)
     return queryset.none()
+
+
+# Answers held or rejected are not in any record yet: the managers see them to correct them.
+TO_CORRECT = ("held", "rejected")
+
+
+def answers_visible_to(user: Any, record: SubmissionRecord) -> bool:
+    """May *user* read the answers of *record*? Its submitter always; managers while it waits
+    for their correction (held, rejected); otherwise only those the owning app lets see the
+    record it created or updated (an applied screening is read as a screening is, not as a
+    submission: status, outcome and counts are all a manager sees of it)."""
+    if record.user_id is not None and record.user_id == getattr(user, "pk", None):
+        return True
+    if record.status in TO_CORRECT:
+        return can_manage_imports(user)
+    if record.target_id is None:
+        return False
+    return _target_visible(user, record.target_type, record.target_id)
+
+
+def _target_visible(user: Any, target_type: str, target_id: int) -> bool:
+    if target_type == "cases.alert":
+        from egide.cases.models import Alert
+        from egide.cases.permissions import alerts_visible_to
+
+        alerts = alerts_visible_to(user, Alert.objects.filter(pk=target_id))
+        return alerts.exists()
+    if target_type == "screening.assessment":
+        from egide.screening.models import Assessment
+        from egide.screening.permissions import assessments_visible_to
+
+        found = assessments_visible_to(user, Assessment.objects.filter(pk=target_id))
+        return found.exists()
+    if target_type == "outreach.dialogue":
+        from egide.outreach.models import Dialogue
+        from egide.outreach.permissions import can_record_dialogues
+
+        # The dialogue pages show every dialogue to those who record dialogues.
+        return can_record_dialogues(user) and Dialogue.objects.filter(pk=target_id).exists()
+    if target_type == "training.trainingsession":
+        from egide.training.models import TrainingSession
+        from egide.training.permissions import sessions_visible_to
+
+        sessions = sessions_visible_to(user, TrainingSession.objects.filter(pk=target_id))
+        return sessions.exists()
+    return False

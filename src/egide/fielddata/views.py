@@ -23,6 +23,7 @@ from egide.fielddata.exports import MAX_UPLOAD_BYTES, ExportError, read_export
 from egide.fielddata.forms import TOO_BIG, ExportUploadForm, ReapplyForm
 from egide.fielddata.models import Outcome
 from egide.fielddata.permissions import (
+    answers_visible_to,
     can_download_forms,
     can_manage_imports,
     can_see_own_outcomes,
@@ -204,9 +205,20 @@ def record_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("fielddata:record", pk=record.pk)
     elif request.method == "POST":
         raise Http404
-    services.record_viewed(actor=user, record=record)
+    shown = fixable or answers_visible_to(user, record)
+    if shown:
+        services.record_viewed(actor=user, record=record)
     return render(
         request,
         "fielddata/record.html",
-        {"record": record, "answers": sorted(answers.items()), "form": form},
+        {
+            "record": record,
+            "answers": sorted(answers.items()) if shown else [],
+            "shown": shown,
+            "form": form,
+            # A manager reads someone else's answers only to correct them: the page says so.
+            "correcting": shown
+            and record.status in (Outcome.HELD, Outcome.REJECTED)
+            and record.user_id != user.pk,
+        },
     )
