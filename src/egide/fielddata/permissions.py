@@ -85,6 +85,25 @@ def answers_visible_to(user: Any, record: SubmissionRecord) -> bool:
     return _target_visible(user, record.target_type, record.target_id)
 
 
+TARGET_URLS = {
+    "cases.alert": "cases:alert_detail",
+    "screening.assessment": "screening:detail",
+    "training.trainingsession": "training:session",
+}
+
+
+def target_url_for(user: Any, record: SubmissionRecord) -> str:
+    """The page of the record *record* made, when *user* may open it (else "")."""
+    from django.urls import reverse
+
+    name = TARGET_URLS.get(record.target_type)
+    if not name or record.target_id is None:
+        return ""
+    if not _target_visible(user, record.target_type, record.target_id):
+        return ""
+    return reverse(name, args=[record.target_id])
+
+
 def _target_visible(user: Any, target_type: str, target_id: int) -> bool:
     if target_type == "cases.alert":
         from egide.cases.models import Alert

@@ -27,6 +27,7 @@ from egide.fielddata.permissions import (
     can_download_forms,
     can_manage_imports,
     can_see_own_outcomes,
+    target_url_for,
 )
 
 PULL_STARTED = _("The pull from %(name)s has started; its progress is under “My jobs”.")
@@ -215,6 +216,7 @@ def record_view(request: HttpRequest, pk: int) -> HttpResponse:
             "record": record,
             "answers": sorted(answers.items()) if shown else [],
             "shown": shown,
+            "target_url": target_url_for(user, record),
             "form": form,
             # A manager reads someone else's answers only to correct them: the page says so.
             "correcting": shown

@@ -49,6 +49,7 @@ def test_an_applied_screening_hides_its_answers_from_managers(
     worker = client_as(persona(roles.CASE_WORKER))
     html = worker.get(reverse("fielddata:record", args=[record.pk])).content.decode()
     assert SECRET in html
+    assert reverse("screening:detail", args=[record.target_id]) in html
     assert AuditEvent.objects.filter(action="fielddata.submission_viewed").exists()
 
 
