@@ -177,6 +177,16 @@ def e2e_data(transactional_db: None) -> None:
     load_roles(Role)
 
 
+def page_width(page: Any) -> int:
+    """The page's scroll width once the document after a click has fully loaded (evaluated any
+    earlier, during the swap of documents, ``documentElement`` can still be null)."""
+    page.wait_for_load_state("load")
+    page.wait_for_function(
+        "document.documentElement !== null && document.readyState === 'complete'"
+    )
+    return int(page.evaluate("document.documentElement.scrollWidth"))
+
+
 def screenshot(page: Any, name: str, full_page: bool = False) -> None:
     """Save a picture of the page for people to look at (var/screenshots/).
 

@@ -8,7 +8,7 @@ from typing import Any
 from egide.accounts import roles
 from egide.accounts.models import ApiToken, Authenticator
 from egide.accounts.services import enrolment_code_issue
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import page_width, screenshot
 from tests.personas import PASSWORD, make_organisation, make_user
 
 
@@ -41,7 +41,7 @@ def test_newcomer_enrols_with_code_then_manages_api_tokens(
     page.get_by_label("Code d’inscription donné par votre administrateur").fill(code)
     page.get_by_role("button", name="Continuer").click()
     assert page.locator(".qr svg").count() == 1
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     screenshot(page, "enrolment-qr-fr-360")
     device = Authenticator.objects.get(user=user, confirmed=False)
     page.get_by_label("Code à six chiffres").fill(device.current_code())
@@ -54,7 +54,7 @@ def test_newcomer_enrols_with_code_then_manages_api_tokens(
     secret = page.locator("code.secret").inner_text()
     token = ApiToken.objects.get(user=user)
     assert secret.startswith(token.token_key)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     screenshot(page, "profile-token-created-fr-360", full_page=True)
     page.get_by_role("button", name="Révoquer « Tablette de terrain »").click()
     assert "révoqué" in page.get_by_role("status").first.inner_text() or (

@@ -6,7 +6,7 @@ from typing import Any
 
 from egide.accounts import roles
 from egide.audit.models import AuditEvent
-from tests.e2e.conftest import current_totp, open_menu, screenshot
+from tests.e2e.conftest import current_totp, open_menu, page_width, screenshot
 from tests.personas import PASSWORD, make_organisation, make_user
 
 
@@ -37,7 +37,7 @@ def test_caseworker_login_totp_language_logout(
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.get_by_role("link", name="Mon profil").first.is_visible()
     # Nothing overflows a 360 px screen.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     screenshot(page, "home-fr-360")
 
     open_menu(page)

@@ -10,7 +10,7 @@ from egide.accounts import roles
 from egide.training import services
 from egide.training.curriculum import question_index
 from egide.training.models import KnowledgeTest, TestAttempt
-from tests.e2e.conftest import login, nav, screenshot
+from tests.e2e.conftest import login, nav, page_width, screenshot
 from tests.personas import make_organisation, make_user
 
 FIRST = [
@@ -84,7 +84,7 @@ def test_trainer_types_a_20_person_paper_post_test_by_grid_and_by_score(
     # Grid: the first ten papers (sorted by name); two rows typed with the keyboard along the
     # row (a letter, Tab, the next question), the others filled cell by cell.
     page.get_by_role("link", name="Post-test : saisir toutes les copies (grille)").click()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     rows = page.locator("table.grid tbody tr")
     assert rows.count() == 20
     for index in range(10):

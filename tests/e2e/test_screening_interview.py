@@ -9,7 +9,7 @@ from egide.audit.models import AuditEvent
 from egide.cases.services import case_open
 from egide.core.models import Region
 from egide.screening.models import Assessment
-from tests.e2e.conftest import login, nav, screenshot
+from tests.e2e.conftest import login, nav, page_width, screenshot
 from tests.personas import make_organisation, make_user
 
 
@@ -79,7 +79,7 @@ def test_caseworker_screens_child_domestic_worker(
     reasons = page.locator(".reasons").inner_text()
     assert "Enfant – victime présumée" in reasons
     assert "aucun moyen n'est requis" in reasons
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     screenshot(page, "screening-result-360")
     page.get_by_label("Je suis d’accord").check()
     page.get_by_role("button", name="Enregistrer l’évaluation").click()

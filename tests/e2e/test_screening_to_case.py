@@ -19,7 +19,7 @@ from egide.cases.models import Case
 from egide.directory.models import Service
 from egide.referrals.models import Referral
 from egide.screening.models import Assessment, InterviewDraft
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import login, page_width, screenshot
 from tests.personas import make_organisation, make_user
 
 HEIGHT = 740
@@ -122,7 +122,7 @@ def test_screening_back_twice_then_case_identity_consent_referral(
 
     # Result, determination, save: the confirmation is on screen.
     assert page.get_by_test_id("trafficking-level").inner_text() == "victime présumée"
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     page.get_by_label("Je suis d’accord").check()
     page.get_by_role("button", name="Enregistrer l’évaluation").click()
     page.wait_for_url(
