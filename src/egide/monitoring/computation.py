@@ -58,6 +58,10 @@ UNKNOWN_REGION = _(
     "Unknown region {code}: use an ISO 3166-2 code of the reference list, e.g. GN-L."
 )
 BAD_FILTER = _("Unknown {dimension}: {value}.")
+YEARS_ONLY = _(
+    "Only whole years (e.g. 2024) are given to roles that do not read cases: a quarter or a "
+    "month, set against its year, would let small hidden counts be worked out."
+)
 
 
 class UnknownRegion(ValueError):
@@ -509,6 +513,10 @@ def dashboard(
     """Every indicator (or those of *codes*) for *period* and *region*; raises
     periods.PeriodError or UnknownRegion (messages for people)."""
     parsed = periods.parse(period)
+    if suppressed and parsed.type is not periods.PeriodType.YEARLY:
+        # Each period is suppressed on its own: year minus the other quarters gives a hidden
+        # quarter back. Suppressed readers get years only (their trend is years too).
+        raise periods.YearsOnlyError(str(YEARS_ONLY))
     region_obj = resolve_region(region)
     for dim, value in (("sex", sex), ("age_band", age_band)):
         if value and value not in category_order(dim):

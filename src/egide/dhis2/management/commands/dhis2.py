@@ -36,9 +36,11 @@ class Command(BaseCommand):
 
     def _export(self, period: str, output: str) -> None:
         try:
-            rules.parse_period(period)
+            services.years_only(rules.parse_period(period))
         except rules.PeriodError as exc:
             self._fail(EXIT_INVALID, f"bad period: {exc}")
+        except services.Dhis2ServiceError as exc:
+            self._fail(EXIT_INVALID, str(exc))
         try:
             built = services.data_value_set_export(
                 actor=None, period=period, actor_username="command"
