@@ -27,7 +27,9 @@ class Command(BaseCommand):
         export = sub.add_parser(
             "export", help="Write the data value set of a period as JSON (- for stdout)."
         )
-        export.add_argument("--period", required=True, help="2024, 2024Q3 or 202403")
+        export.add_argument(
+            "--period", required=True, help="a year, e.g. 2024 (only years leave Égide)"
+        )
         export.add_argument("--output", required=True, help="file to write, or - for stdout")
 
     def handle(self, *args: Any, **options: Any) -> None:
