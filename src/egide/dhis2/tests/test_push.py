@@ -412,3 +412,12 @@ def test_command_refuses_a_quarter(mapped: FakeDhis2, tmp_path: Any) -> None:
     with pytest.raises(SystemExit) as exit_info:
         call_command("dhis2", "export", "--period", "2024Q3", "--output", str(tmp_path / "x"))
     assert exit_info.value.code == 2
+
+
+def test_push_page_says_only_years_leave(mapped: FakeDhis2, persona: Callable[[str], User]) -> None:
+    client = login_verified(Client(), persona(roles.COORDINATOR))
+    response = client.post(reverse("dhis2:push_start"), {"push-period": "2024Q3"}, follow=True)
+    assert "périodes annuelles" in response.content.decode()
+    assert not Push.objects.exists()
+    export = client.get(reverse("dhis2:export"), {"export-period": "202403"}, follow=True)
+    assert "périodes annuelles" in export.content.decode()
