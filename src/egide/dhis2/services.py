@@ -114,13 +114,26 @@ def mapping_delete(*, actor: Any, mapping: models.Model) -> None:
         mapping.delete()
 
 
+def years_only(period: rules.Period) -> None:
+    """Figures leave for DHIS2 suppressed, and each period is suppressed on its own: a quarter
+    or a month set against its year would give a hidden small count back by subtraction."""
+    if period.type is not rules.PeriodType.YEARLY:
+        raise Dhis2ServiceError(
+            _(
+                "Only yearly periods (e.g. 2024) leave Égide for DHIS2: a quarter or a month, "
+                "set against its year, would let small hidden counts be worked out."
+            )
+        )
+
+
 def data_value_set_build(*, period: str) -> rules.Built:
     """The data value set of *period* from the live figures (suppressed) and the mapping.
     Raises Dhis2ServiceError with words for people."""
     try:
-        rules.parse_period(period)
+        parsed = rules.parse_period(period)
     except rules.PeriodError as exc:
         raise Dhis2ServiceError(bad_period_message()) from exc
+    years_only(parsed)
     try:
         figures = selectors.period_figures(period=period)
     except selectors.FiguresUnavailable as exc:
@@ -163,9 +176,11 @@ def push_start(*, actor: Any, period: str) -> Push:
     from egide.jobs.services import job_start
 
     try:
-        dhis2_period = rules.parse_period(period).id
+        parsed = rules.parse_period(period)
     except rules.PeriodError as exc:
         raise Dhis2ServiceError(bad_period_message()) from exc
+    years_only(parsed)
+    dhis2_period = parsed.id
     connection = selectors.connection()
     if connection is None:
         raise Dhis2ServiceError(_("No DHIS2 server is configured yet."))

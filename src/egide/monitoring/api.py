@@ -35,7 +35,10 @@ class IndicatorList(APIView):
         operation_id="indicators_list",
         parameters=[
             OpenApiParameter(
-                "period", str, description="2024, 2024Q3 or 202403 (default: this year)."
+                "period",
+                str,
+                description="2024, 2024Q3 or 202403 (default: this year); quarters and months "
+                "only for roles that read cases.",
             ),
             OpenApiParameter("region", str, description="Region ISO code, e.g. GN-L."),
         ],

@@ -58,6 +58,10 @@ UNKNOWN_REGION = _(
     "Unknown region {code}: use an ISO 3166-2 code of the reference list, e.g. GN-L."
 )
 BAD_FILTER = _("Unknown {dimension}: {value}.")
+YEARS_ONLY = _(
+    "Only whole years (e.g. 2024) are given to roles that do not read cases: a quarter or a "
+    "month, set against its year, would let small hidden counts be worked out."
+)
 
 
 class UnknownRegion(ValueError):
@@ -107,6 +111,7 @@ class Result:
     trend: list[Row]
     breakdowns: list[Breakdown]
     cross: list[tuple[str, str, Value]] = field(default_factory=list)
+    breakdowns_withheld: bool = False  # region page, suppressed reader: see REGION_WITHHELD
 
     @property
     def name(self) -> str:
@@ -290,6 +295,7 @@ class Table:
     margins: dict[str, dict[str, Value]]
     cross: dict[tuple[str, str], Value]
     regions: dict[str, Value]
+    withheld: bool = False  # breakdowns not given (a region page for a suppressed reader)
 
 
 def _value(n: int, state: State) -> Value:
@@ -420,8 +426,10 @@ def _count_table(
             overlapping={d: _scope_cube(c, None) for d, c in over.items()},
             suppressed=suppressed,
         )
-    hide_all = None
     if suppressed:
+        # A region's own breakdowns, suppressed on their own, give back the national small
+        # cells by subtraction (national female minus the other regions' female): a suppressed
+        # reader sees only the region's cell of the national table, and no breakdown.
         whole = national if national is not None else _scope_cube(by_region, None)
         national_table = count_table(
             dims,
@@ -430,15 +438,18 @@ def _count_table(
             overlapping={d: _scope_cube(c, None) for d, c in over.items()},
             suppressed=True,
         )
-        state = national_table.regions.get(region, _value(0, State.SHOWN)).state
-        if state is not State.SHOWN:
-            hide_all = state
+        return Table(
+            total=national_table.regions.get(region, _value(0, State.SHOWN)),
+            margins={},
+            cross={},
+            regions={},
+            withheld=True,
+        )
     return count_table(
         dims,
         _scope_cube(by_region, region),
         overlapping={d: _scope_cube(c, region) for d, c in over.items()},
-        suppressed=suppressed,
-        hide_all=hide_all,
+        suppressed=False,
     )
 
 
@@ -502,6 +513,10 @@ def dashboard(
     """Every indicator (or those of *codes*) for *period* and *region*; raises
     periods.PeriodError or UnknownRegion (messages for people)."""
     parsed = periods.parse(period)
+    if suppressed and parsed.type is not periods.PeriodType.YEARLY:
+        # Each period is suppressed on its own: year minus the other quarters gives a hidden
+        # quarter back. Suppressed readers get years only (their trend is years too).
+        raise periods.YearsOnlyError(str(YEARS_ONLY))
     region_obj = resolve_region(region)
     for dim, value in (("sex", sex), ("age_band", age_band)):
         if value and value not in category_order(dim):
@@ -553,6 +568,7 @@ def _result(
     applicable = all(d in ind.disaggregations for d in filters)
     breakdowns: list[Breakdown] = []
     cross: list[tuple[str, str, Value]] = []
+    withheld = False
     trend: list[Row] = []
     if ind.unit == "days":
         medians = _raw_median(spans)
@@ -612,6 +628,9 @@ def _result(
         for dim in (*dims, *overlapping):
             if dim not in ind.disaggregations:
                 continue
+            if table.withheld:
+                withheld = True
+                continue
             rows = [_row(c, category_label(dim, c), v) for c, v in table.margins[dim].items()]
             breakdowns.append(Breakdown(dim, str(dimension_label(dim)), rows))
         if table.regions:
@@ -636,12 +655,15 @@ def _result(
         trend=trend,
         breakdowns=breakdowns,
         cross=cross,
+        breakdowns_withheld=withheld,
     )
 
 
 def _select(table: Table, filters: dict[str, str]) -> Value:
     if not filters:
         return table.total
+    if table.withheld:
+        return Value(None, HIDDEN_TEXT, State.HIDDEN)
     if len(filters) == 2:
         return table.cross.get((filters["sex"], filters["age_band"]), _value(0, State.SHOWN))
     ((dim, cat),) = filters.items()

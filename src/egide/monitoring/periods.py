@@ -34,6 +34,12 @@ class PeriodError(ValueError):
     """A period that is not a year, a quarter or a month in DHIS2's syntax."""
 
 
+class YearsOnlyError(PeriodError):
+    """A quarter or a month asked with small counts suppressed: the other periods of the year
+    (or the year itself) would give a hidden count back by subtraction, so only years are
+    given to those readers."""
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     """One year, quarter or month. ``number`` is the quarter (1–4) or month (1–12); 0 for a year."""

@@ -32,7 +32,9 @@ class Figure:
 def figures(*, period: str, region: str | None = None, suppressed: bool = True) -> list[Figure]:
     """Every indicator's figures for *period* (``2024``, ``2024Q3``, ``202403``) and *region*.
 
-    Raises ``egide.monitoring.periods.PeriodError`` for a bad period and
+    Raises ``egide.monitoring.periods.PeriodError`` for a bad period (its subclass
+    ``YearsOnlyError`` for a quarter or a month with ``suppressed=True``: suppressed figures are
+    given for whole years only, else a quarter set against its year gives a small count back) and
     ``egide.monitoring.computation.UnknownRegion`` for an unknown region code."""
     from egide.monitoring.computation import dashboard
 

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from egide.core.models import Region
 from egide.jobs.services import job_start
-from egide.monitoring import charts, framework
-from egide.monitoring.computation import Dashboard, Result, dashboard
+from egide.monitoring import charts, framework, periods
+from egide.monitoring.computation import YEARS_ONLY, Dashboard, Result, dashboard
 from egide.monitoring.forms import DashboardFilterForm, DonorReportForm, default_period
 from egide.monitoring.permissions import can_read_monitoring, suppressed_for
 
@@ -38,14 +38,18 @@ def _board(
         return form, None
     cleaned = form.cleaned_data if data else {}
     chosen = cleaned.get("region")
-    board = dashboard(
-        period=cleaned.get("period") or default_period(),
-        region=chosen.code if chosen else None,
-        suppressed=suppressed_for(request.user),
-        sex=cleaned.get("sex") or "",
-        age_band=cleaned.get("age_band") or "",
-        codes=codes,
-    )
+    try:
+        board = dashboard(
+            period=cleaned.get("period") or default_period(),
+            region=chosen.code if chosen else None,
+            suppressed=suppressed_for(request.user),
+            sex=cleaned.get("sex") or "",
+            age_band=cleaned.get("age_band") or "",
+            codes=codes,
+        )
+    except periods.YearsOnlyError as exc:
+        form.add_error("period", str(exc))
+        return form, None
     return form, board
 
 
@@ -178,6 +182,13 @@ def report_view(request: HttpRequest) -> HttpResponse:
     """Ask for the donor report (quarter or year, country or region): a background job."""
     _allowed(request)
     form = DonorReportForm(request.POST or None, initial={"period": default_period()})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and suppressed_for(request.user)
+        and periods.parse(form.cleaned_data["period"]).type is not periods.PeriodType.YEARLY
+    ):
+        form.add_error("period", str(YEARS_ONLY))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         region = data["region"]

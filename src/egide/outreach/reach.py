@@ -39,6 +39,20 @@ def _programme_targets() -> dict[str, int]:
 TARGETS = _programme_targets()
 
 
+def month_bounds(date_from: date | None, date_to: date | None) -> tuple[date | None, date | None]:
+    """The dates widened to whole calendar months (egide.policy.rules.whole_months): with
+    dates free to the day, two figures one day apart would give, by difference, the count of
+    one day in one place even when each is shown as "<5". Dates in the wrong order are swapped.
+    """
+    from egide.policy.rules import whole_months
+
+    if date_from and date_to and date_to < date_from:
+        date_from, date_to = date_to, date_from
+    start = whole_months(date_from, date_from)[0] if date_from else None
+    end = whole_months(date_to, date_to)[1] if date_to else None
+    return start, end
+
+
 def reach(
     *,
     region_id: int | None = None,
@@ -47,11 +61,13 @@ def reach(
     suppressed: bool = False,
 ) -> dict[str, Any]:
     """Totals for a region and period, with targets and the share reached, computed by the
-    monitoring app's indicator queries. With *suppressed* (roles that cannot read cases),
-    counts of 1 to 4 are None in the figures and "<5" as shown (egide.core.suppression)."""
+    monitoring app's indicator queries, over whole months (see month_bounds). With *suppressed*
+    (roles that cannot read cases), counts of 1 to 4 are None in the figures and "<5" as shown
+    (egide.core.suppression)."""
     from egide.core.models import Region
     from egide.monitoring.computation import span_values
 
+    date_from, date_to = month_bounds(date_from, date_to)
     code = None
     if region_id:
         code = Region.objects.filter(pk=region_id).values_list("code", flat=True).first()
@@ -93,6 +109,8 @@ def reach(
         "dialogue_reach_by_audience": by_audience,
         "dialogues": dialogues.count(),
         "dialogue_reach_may_overlap": True,
+        "date_from": date_from,
+        "date_to": date_to,
     }
 
 

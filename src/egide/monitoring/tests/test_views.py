@@ -160,7 +160,10 @@ def test_donor_report_pdf_and_bad_requests(records: Any, persona: Any, client_as
     bad = client.post(reverse("monitoring:report"), {"period": "202403", "format": "pdf"})
     assert bad.status_code == 200 and "2024Q3" in bad.content.decode()
     assert not Job.objects.exists()
-    client.post(reverse("monitoring:report"), {"period": "2024Q1", "format": "pdf"})
+    quarter = client.post(reverse("monitoring:report"), {"period": "2024Q1", "format": "pdf"})
+    assert quarter.status_code == 200 and "années entières" in quarter.content.decode()
+    assert not Job.objects.exists()
+    client.post(reverse("monitoring:report"), {"period": "2024", "format": "pdf"})
     job = Job.objects.get()
     assert job_run(job_id=job.pk) == Job.Status.SUCCEEDED
     job.refresh_from_db()

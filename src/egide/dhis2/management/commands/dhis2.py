@@ -27,7 +27,9 @@ class Command(BaseCommand):
         export = sub.add_parser(
             "export", help="Write the data value set of a period as JSON (- for stdout)."
         )
-        export.add_argument("--period", required=True, help="2024, 2024Q3 or 202403")
+        export.add_argument(
+            "--period", required=True, help="a year, e.g. 2024 (only years leave Égide)"
+        )
         export.add_argument("--output", required=True, help="file to write, or - for stdout")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -36,9 +38,11 @@ class Command(BaseCommand):
 
     def _export(self, period: str, output: str) -> None:
         try:
-            rules.parse_period(period)
+            services.years_only(rules.parse_period(period))
         except rules.PeriodError as exc:
             self._fail(EXIT_INVALID, f"bad period: {exc}")
+        except services.Dhis2ServiceError as exc:
+            self._fail(EXIT_INVALID, str(exc))
         try:
             built = services.data_value_set_export(
                 actor=None, period=period, actor_username="command"

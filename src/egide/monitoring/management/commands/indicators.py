@@ -20,9 +20,7 @@ class Command(BaseCommand):
     help = "Print the programme's indicators (suppressed as for an analyst)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--period", default=None, help="2024, 2024Q3 or 202403 (default: this year)"
-        )
+        parser.add_argument("--period", default=None, help="a year, e.g. 2024 (default: this year)")
         parser.add_argument("--region", default=None, help="region ISO code, e.g. GN-L")
         parser.add_argument("--json", action="store_true", help="print JSON")
         parser.add_argument("--language", default="fr", choices=["fr", "en"])
