@@ -6,6 +6,18 @@ purposes is counted under each), the empty set or blank meaning "not recorded". 
 combinations of the row dimensions that occur; columns are the values of the column dimension
 that occur, "not recorded" last. With a multi-valued dimension the totals count mentions, not
 cases — the file says so.
+
+Tables that share margins must be suppressed together, or one table gives back what another
+hides (region × sex hides Labé/female and Labé/male, a (region, sex) × age table shows the
+Labé/male total: Labé − male = female). So what is offered is a FIXED :class:`Family`: every
+pair of a fixed set of dimensions as a two-way table, with the one-way margins and the grand
+total — never a free nesting. The whole family is one list of values for
+:func:`egide.core.suppression.suppress`: a margin cell is one value, shared by index by every
+table that shows it, the lines are the one-way margins with the grand total and each table's
+rows and columns with their margins, and the rule runs once — a shared cell has one state
+everywhere and no line of the family hides exactly one cell. :func:`split_families` does the
+same for a part and the whole (Guinean citizens and all citizens): besides each family's lines,
+part + rest = whole is a line for every figure.
 """
 
 from __future__ import annotations
