@@ -80,7 +80,7 @@ ENTRIES: dict[str, Entry] = {
     "egide.sharing.forms.TableForm": Entry(
         persona=roles.COORDINATOR,
         url=lambda ctx: reverse("sharing:table"),
-        values=lambda ctx: {"rows": ["region", "sex", "age"], "column": "purpose", "format": "csv"},
+        values=lambda ctx: {"rows": "region", "column": "purpose", "format": "csv"},
         status=(302,),
         check=_check_job("sharing.table_export"),
     ),

@@ -13,8 +13,10 @@ from egide.sharing import ctdc, kanon, partner
 from egide.sharing.labels import DIMENSIONS, FORMATS, QUASI_IDENTIFIERS
 
 MAX_K = 100
-TABLE_ROWS = ("region", "sex", "age", "year", "nationality")
-TABLE_COLUMNS = ("sex", "age", "purpose", "region", "year")
+#: The family of tables offered (services.TABLE_DIMENSIONS): one row dimension × one column
+#: dimension, never a free nesting — every table of the family is suppressed together.
+TABLE_ROWS = ("region", "sex", "age", "purpose")
+TABLE_COLUMNS = ("sex", "age", "purpose", "region")
 COMPARE_ROWS = ("exploitation", "age", "year", "gender")
 COMPARE_COLUMNS = ("gender", "age", "exploitation")
 SAME_DIMENSION = _("Choose different dimensions for the rows and the columns.")
@@ -42,11 +44,8 @@ class ExportForm(forms.Form):
 class TableForm(forms.Form):
     """A count table of the shared cases with small-count suppression."""
 
-    rows = forms.MultipleChoiceField(
-        label=_("Rows"),
-        choices=[(d, DIMENSIONS[d]) for d in TABLE_ROWS],
-        initial=["region", "sex", "age"],
-        widget=forms.CheckboxSelectMultiple,
+    rows = forms.ChoiceField(
+        label=_("Rows"), choices=[(d, DIMENSIONS[d]) for d in TABLE_ROWS], initial="region"
     )
     column = forms.ChoiceField(
         label=_("Columns"), choices=[(d, DIMENSIONS[d]) for d in TABLE_COLUMNS], initial="purpose"
@@ -55,10 +54,7 @@ class TableForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        rows = data.get("rows") or []
-        if len(rows) > 3:
-            self.add_error("rows", _("Choose at most three dimensions for the rows."))
-        if data.get("column") in rows:
+        if data.get("rows") and data.get("column") == data.get("rows"):
             self.add_error("column", SAME_DIMENSION)
         return data
 

@@ -77,7 +77,7 @@ def table_export_job(job: Job, progress: Progress) -> Output:
     try:
         result = table_export(
             actor=job.started_by,
-            row_dims=list(params.get("rows") or []),
+            row_dim=str(params.get("rows", "")),
             col_dim=str(params.get("column", "")),
             fmt=str(params.get("format", "")),
             dim_label=dimension_label,

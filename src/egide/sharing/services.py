@@ -173,9 +173,12 @@ def ctdc_export(
 
 # --- aggregate tables ------------------------------------------------------------------------
 
-#: Dimensions of Égide's own aggregate tables (region, sex, age band, year, nationality,
-#: exploitation purpose — the last one multi-valued).
-TABLE_DIMENSIONS = ("region", "sex", "age", "year", "nationality", "purpose")
+#: The fixed family of Égide's aggregate tables: every pair of these dimensions as a two-way
+#: table, with the one-way margins and the grand total, all suppressed together. Year and
+#: nationality are left out: with them the family's linear programmes took minutes.
+TABLE_DIMENSIONS = ("region", "sex", "age", "purpose")
+#: Exploitation purpose is multi-valued (a case is counted under each of its purposes).
+MULTI_VALUED = frozenset({"purpose"})
 
 
 def _purposes(indicators: frozenset[str]) -> frozenset[str]:
@@ -206,26 +209,29 @@ class TableFile:
 def table_export(
     *,
     actor: Any,
-    row_dims: Sequence[str],
+    row_dim: str,
     col_dim: str,
     fmt: str,
     dim_label: Callable[[str], str],
     value_label: Callable[[str, str], str],
     orders: dict[str, Sequence[str]] | None = None,
 ) -> TableFile:
-    """A suppressed count table of the shared cases as CSV or XLSX; audited."""
+    """One two-way table of the fixed family (:data:`TABLE_DIMENSIONS`) as CSV or XLSX; audited.
+
+    The whole family is suppressed together every time, so any two exported tables show a
+    shared margin the same way (see :func:`egide.sharing.aggregates.family`)."""
     from egide.core.exports import CSV_TYPE, XLSX_TYPE, csv_text, xlsx_bytes
 
-    dims = [*row_dims, col_dim]
-    if not row_dims or any(d not in TABLE_DIMENSIONS for d in dims) or col_dim in row_dims:
+    dims = [row_dim, col_dim]
+    if any(d not in TABLE_DIMENSIONS for d in dims) or row_dim == col_dim:
         raise SharingError(_("Choose different dimensions for the rows and the columns."))
     if fmt not in ("csv", "xlsx"):
         raise SharingError(_("Choose CSV or XLSX."))
-    counts = aggregates.count(case_records(), row_dims, col_dim, orders)
-    table = counts.suppressed()
+    fam = aggregates.family(case_records(), TABLE_DIMENSIONS, multi=MULTI_VALUED, orders=orders)
+    table = fam.table(row_dim, col_dim)
     header, rows = aggregates.lines(
         table,
-        row_dims,
+        [row_dim],
         dim_label=dim_label,
         value_label=value_label,
         col_dim=col_dim,
@@ -235,7 +241,11 @@ def table_export(
         _(
             "Counts from 1 to 4 are shown as <5; x hides a count that would let a <5 be "
             "recomputed from the totals."
-        )
+        ),
+        _(
+            "All the tables offered are suppressed together: a total hidden in one table is "
+            "hidden in every table that shows it."
+        ),
     ]
     if "purpose" in dims:
         note.append(_("A case with several exploitation purposes is counted under each."))
@@ -251,7 +261,7 @@ def table_export(
         actor=actor,
         action="sharing.table_exported",
         object_type="sharing.table",
-        details={"rows": list(row_dims), "column": col_dim, "format": fmt, "lines": len(rows)},
+        details={"rows": [row_dim], "column": col_dim, "format": fmt, "lines": len(rows)},
     )
     return result
 
@@ -373,14 +383,47 @@ def compare_counts(
     return aggregates.count(chosen, [row_dim], col_dim, COMPARE_ORDERS)
 
 
+#: The comparison's one citizenship filter ("Guinean citizens only", ISO 3166-1 alpha-3).
+GUINEA = "GIN"
+
+
+def _compare_family(
+    records: Iterable[dict[str, Any]], row_dim: str, col_dim: str, citizenship: str
+) -> aggregates.Family:
+    """The row_dim × col_dim table with its margins. The citizens' table (Guinean by default)
+    and the table of all citizens are ALWAYS suppressed together (one line per figure:
+    citizens + others = all), whichever is asked, so switching "Guinean citizens only" on and
+    off gives back nothing either hides."""
+    dims = sorted((row_dim, col_dim), key=COMPARE_DIMENSIONS.index)
+    split_on = citizenship or GUINEA
+    part: list[dict[str, Any]] = []
+    rest: list[dict[str, Any]] = []
+    for r in records:
+        (part if r["citizenship"] == split_on else rest).append(r)
+    citizens, _others, everyone = aggregates.split_families(
+        part, rest, dims, multi=frozenset({"exploitation"}), orders=COMPARE_ORDERS
+    )
+    return citizens if citizenship else everyone
+
+
 def compare(
     *, actor: Any, dataset: PartnerDataset, row_dim: str, col_dim: str, citizenship: str = ""
 ) -> tuple[Table[tuple[str, ...], str], Table[tuple[str, ...], str]]:
     """Égide's suppressed table and the partner's, on the same rows and columns; audited."""
-    own = compare_counts(egide_ctdc_records(), row_dim, col_dim, citizenship)
-    theirs = compare_counts(partner_ctdc_records(dataset), row_dim, col_dim, citizenship)
-    rows = sorted(set(own.rows) | set(theirs.rows), key=lambda r: _rank(row_dim, r[0]))
-    columns = sorted(set(own.columns) | set(theirs.columns), key=lambda c: _rank(col_dim, c))
+    if row_dim not in COMPARE_DIMENSIONS or col_dim not in COMPARE_DIMENSIONS:
+        raise SharingError(_("Choose different dimensions for the rows and the columns."))
+    if row_dim == col_dim:
+        raise SharingError(_("Choose different dimensions for the rows and the columns."))
+    own = _compare_family(egide_ctdc_records(), row_dim, col_dim, citizenship)
+    theirs = _compare_family(partner_ctdc_records(dataset), row_dim, col_dim, citizenship)
+    rows = sorted(
+        set(own.values_of[row_dim]) | set(theirs.values_of[row_dim]),
+        key=lambda r: _rank(row_dim, r),
+    )
+    columns = sorted(
+        set(own.values_of[col_dim]) | set(theirs.values_of[col_dim]),
+        key=lambda c: _rank(col_dim, c),
+    )
     audit_record(
         actor=actor,
         action="sharing.compared",
@@ -388,8 +431,8 @@ def compare(
         details={"rows": row_dim, "column": col_dim, "citizenship": citizenship},
     )
     return (
-        aggregates.suppress(rows, columns, own.counts),
-        aggregates.suppress(rows, columns, theirs.counts),
+        own.table(row_dim, col_dim, rows, columns),
+        theirs.table(row_dim, col_dim, rows, columns),
     )
 
 

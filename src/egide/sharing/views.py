@@ -95,10 +95,10 @@ def table_view(request: HttpRequest) -> HttpResponse:
         kind="sharing.table_export",
         label=_("Count table: %(rows)s × %(column)s")
         % {
-            "rows": ", ".join(dimension_label(d) for d in data["rows"]),
+            "rows": dimension_label(data["rows"]),
             "column": dimension_label(data["column"]),
         },
-        params={"rows": list(data["rows"]), "column": data["column"], "format": data["format"]},
+        params={"rows": data["rows"], "column": data["column"], "format": data["format"]},
     )
     return redirect("jobs:detail", pk=job.pk)
 
