@@ -221,15 +221,18 @@ def _optimum(
 def _hide_beside(
     values: Sequence[int], lines: Sequence[Sequence[int]], states: list[State], pinned: list[int]
 ) -> bool:
-    """Hide one more cell next to a pinned one; False when no line of theirs has a visible cell."""
+    """Hide one more cell next to each pinned one (one linear-programme round for all of them,
+    not one per cell); False when no line of theirs has a visible cell."""
+    hid = False
     for cell in pinned:
         for line in lines:
             if cell in line:
                 chosen = _complement(values, states, line)
                 if chosen is not None:
                     states[chosen] = State.HIDDEN
-                    return True
-    return False
+                    hid = True
+                    break
+    return hid
 
 
 @dataclass(frozen=True)
