@@ -30,8 +30,6 @@ from egide.sharing.labels import (
 from egide.sharing.models import PartnerDataset
 from egide.sharing.permissions import can_share
 
-GUINEA = "GIN"
-
 
 def _allowed(request: HttpRequest) -> None:
     if not can_share(request.user):
@@ -210,9 +208,9 @@ def dataset_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = CompareForm(request.GET if request.GET else None)
     if form.is_bound and form.is_valid():
         row_dim, col_dim = form.cleaned_data["rows"], form.cleaned_data["column"]
-        citizenship = GUINEA if form.cleaned_data["guinean_only"] else ""
+        citizenship = services.GUINEA if form.cleaned_data["guinean_only"] else ""
     else:
-        row_dim, col_dim, citizenship = "exploitation", "gender", GUINEA
+        row_dim, col_dim, citizenship = "exploitation", "gender", services.GUINEA
     own, theirs = services.compare(
         actor=request.user,
         dataset=dataset,
