@@ -32,6 +32,7 @@ from enum import Enum
 from typing import Generic, TypeVar
 
 from scipy.optimize import linprog
+from scipy.sparse import csr_array
 
 #: Counts below this (and above zero) are never shown.
 THRESHOLD = 5
@@ -159,39 +160,73 @@ def _pinned(
     masked cell at least 0. The least and the greatest value each "<5" cell can take under
     those constraints is a linear programme (the "attacker's" problem of statistical
     disclosure control); a cell whose range holds one whole number is pinned.
+
+    Every solution of one programme is a table the reader cannot rule out: when the solutions
+    seen so far already put a cell on two whole numbers, its own two programmes cannot pin it
+    and are not solved (the usual shortcut of disclosure-control tools, exact all the same).
     """
     hidden = [i for i, s in enumerate(states) if s is not State.SHOWN]
     small = [i for i in hidden if states[i] is State.SMALL]
     if not small:
         return []
     col = {cell: k for k, cell in enumerate(hidden)}
-    rows: list[list[float]] = []
+    entries: list[float] = []
+    row_of: list[int] = []
+    col_of: list[int] = []
     rhs: list[float] = []
     for line in lines:
         *parts, total = line
-        row = [0.0] * len(hidden)
+        row: dict[int, float] = {}
         constant = 0.0
         for p in parts:
             if p in col:
-                row[col[p]] += 1.0
+                row[col[p]] = row.get(col[p], 0.0) + 1.0
             else:
                 constant -= values[p]
         if total in col:
-            row[col[total]] -= 1.0
+            row[col[total]] = row.get(col[total], 0.0) - 1.0
         else:
             constant += values[total]
-        if any(row):
-            rows.append(row)
+        row = {k: v for k, v in row.items() if v}
+        if row:
+            for k, v in row.items():
+                entries.append(v)
+                row_of.append(len(rhs))
+                col_of.append(k)
             rhs.append(constant)
+    matrix = csr_array((entries, (row_of, col_of)), shape=(len(rhs), len(hidden)))
     bounds: list[tuple[float, float | None]] = [
         (1.0, float(THRESHOLD - 1)) if states[i] is State.SMALL else (0.0, None) for i in hidden
     ]
+    seen_low = {cell: math.inf for cell in small}
+    seen_high = {cell: -math.inf for cell in small}
+
+    def two_numbers_seen(cell: int) -> bool:
+        if seen_low[cell] > seen_high[cell]:
+            return False  # no solution seen yet
+        return math.ceil(seen_low[cell] - 1e-6) < math.floor(seen_high[cell] + 1e-6)
+
+    def solve(objective: list[float]) -> float | None:
+        result = _optimum(objective, matrix, rhs, bounds)
+        if result is None:
+            return None
+        value, point = result
+        for other in small:
+            x = float(point[col[other]])
+            seen_low[other] = min(seen_low[other], x)
+            seen_high[other] = max(seen_high[other], x)
+        return value
+
     pinned = []
     for cell in small:
+        if two_numbers_seen(cell):
+            continue
         objective = [0.0] * len(hidden)
         objective[col[cell]] = 1.0
-        low = _optimum(objective, rows, rhs, bounds)
-        high = _optimum([-c for c in objective], rows, rhs, bounds)
+        low = solve(objective)
+        if two_numbers_seen(cell):
+            continue
+        high = solve([-c for c in objective])
         if (
             low is not None
             and high is not None
@@ -203,19 +238,20 @@ def _pinned(
 
 def _optimum(
     objective: list[float],
-    rows: list[list[float]],
+    matrix: csr_array,
     rhs: list[float],
     bounds: list[tuple[float, float | None]],
-) -> float | None:
-    """The least value of *objective* under the lines; None when unbounded or infeasible."""
+) -> tuple[float, Sequence[float]] | None:
+    """The least value of *objective* under the lines and a point reaching it; None when
+    unbounded or infeasible."""
     result = linprog(
         objective,
-        A_eq=rows or None,
+        A_eq=matrix if rhs else None,
         b_eq=rhs or None,
         bounds=bounds,
         method="highs",
     )
-    return float(result.fun) if result.status == 0 else None
+    return (float(result.fun), result.x) if result.status == 0 else None
 
 
 def _hide_beside(

@@ -387,14 +387,14 @@ def compare_counts(
 GUINEA = "GIN"
 
 
-def _compare_family(
-    records: Iterable[dict[str, Any]], row_dim: str, col_dim: str, citizenship: str
-) -> aggregates.Family:
-    """The row_dim × col_dim table with its margins. The citizens' table (Guinean by default)
-    and the table of all citizens are ALWAYS suppressed together (one line per figure:
-    citizens + others = all), whichever is asked, so switching "Guinean citizens only" on and
-    off gives back nothing either hides."""
-    dims = sorted((row_dim, col_dim), key=COMPARE_DIMENSIONS.index)
+def _compare_family(records: Iterable[dict[str, Any]], citizenship: str) -> aggregates.Family:
+    """Every two-way table of the comparison's dimensions with their margins, suppressed as
+    one family whichever pair is shown, so a margin (e.g. women) is one figure with one state beside
+    any breakdown and changing the rows gives back nothing another table hides. The citizens'
+    table (Guinean by default) and the table of all citizens are suppressed together too (one
+    line per figure: citizens + others = all), so switching "Guinean citizens only" on and off
+    gives back nothing either hides."""
+    dims = list(COMPARE_DIMENSIONS)
     split_on = citizenship or GUINEA
     part: list[dict[str, Any]] = []
     rest: list[dict[str, Any]] = []
@@ -414,8 +414,8 @@ def compare(
         raise SharingError(_("Choose different dimensions for the rows and the columns."))
     if row_dim == col_dim:
         raise SharingError(_("Choose different dimensions for the rows and the columns."))
-    own = _compare_family(egide_ctdc_records(), row_dim, col_dim, citizenship)
-    theirs = _compare_family(partner_ctdc_records(dataset), row_dim, col_dim, citizenship)
+    own = _compare_family(egide_ctdc_records(), citizenship)
+    theirs = _compare_family(partner_ctdc_records(dataset), citizenship)
     rows = sorted(
         set(own.values_of[row_dim]) | set(theirs.values_of[row_dim]),
         key=lambda r: _rank(row_dim, r),
