@@ -49,6 +49,15 @@ def test_caseworker_screens_child_domestic_worker(
     screenshot(page, "screening-consent-360")
     page.get_by_role("button", name="Continuer").click()
 
+    # The phone's Back from the second step: the first step with its answers, not a blank form.
+    page.get_by_role("group", name="La personne a-t-elle franchi une frontière internationale ?")
+    page.go_back()
+    reference = page.get_by_label("Référence (initiales ou pseudonyme, jamais le nom complet)")
+    assert reference.input_value() == "K.S. (fictive)"
+    assert page.get_by_text("Les réponses déjà données sont conservées.").is_visible()
+    screenshot(page, "screening-back-to-consent-360")
+    page.get_by_role("button", name="Continuer").click()
+
     # 2. Movement: stayed in Guinea.
     page.get_by_role(
         "group", name="La personne a-t-elle franchi une frontière internationale ?"

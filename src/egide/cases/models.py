@@ -102,6 +102,9 @@ class Alert(models.Model):
         related_name="alerts",
         verbose_name=_("case"),
     )
+    # Closed without a case: what it says of the person is erased after
+    # EGIDE_ALERT_RETENTION_MONTHS (its place, date and outcome remain for the statistics).
+    purged_at = models.DateTimeField(_("identifying data purged"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -6,6 +6,7 @@ Errors are CaseError with a message a person can act on; views show it as is.
 from __future__ import annotations
 
 import base64
+from calendar import monthrange
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
@@ -658,8 +659,44 @@ def case_purge(*, case: Case) -> None:
     )
     from egide.screening.models import Assessment
 
-    Assessment.objects.filter(case=case).update(person_reference="", worker_justification="")
+    screenings = Assessment.objects.filter(case=case)
+    _field_answers_forget(
+        alerts=case.alerts.values_list("pk", flat=True),
+        assessments=screenings.values_list("pk", flat=True),
+    )
+    screenings.update(person_reference="", worker_justification="")
     audit_record(actor=None, action="case.purged", obj=case)
+
+
+def _field_answers_forget(*, alerts: Iterable[int], assessments: Iterable[int]) -> None:
+    """The answers field servers sent for these alerts and screenings (see fielddata)."""
+    from egide.fielddata.retention import answers_forget
+
+    answers_forget(target_type="cases.alert", target_ids=alerts)
+    answers_forget(target_type="screening.assessment", target_ids=assessments)
+
+
+@transaction.atomic
+def alert_purge(*, alert: Alert) -> None:
+    """Erase what an alert closed without a case says of the person — its description, the
+    triage reason, the SMS it came from (number and text), its screening's reference and the
+    field answers behind them; its place, date, urgency and outcome remain for the figures."""
+    if alert.case_id is not None:
+        raise CaseError("an alert that led to a case is purged with the case")
+    alert.person_description, alert.what_was_seen, alert.triage_reason = "", "", ""
+    alert.purged_at = timezone.now()
+    alert.save(update_fields=["person_description", "what_was_seen", "triage_reason", "purged_at"])
+    from egide.interop.models import SmsDelivery
+
+    SmsDelivery.objects.filter(alert=alert).update(sender="", sender_index="", text="")
+    from egide.screening.models import Assessment
+
+    screenings = Assessment.objects.filter(
+        pk__in=[alert.assessment_id] if alert.assessment_id else [], case__isnull=True
+    )
+    _field_answers_forget(alerts=[alert.pk], assessments=screenings.values_list("pk", flat=True))
+    screenings.update(person_reference="", worker_justification="")
+    audit_record(actor=None, action="alert.purged", obj=alert)
 
 
 def retention_purge(*, today: date | None = None) -> int:
@@ -671,5 +708,25 @@ def retention_purge(*, today: date | None = None) -> int:
     count = 0
     for case in due.iterator():
         case_purge(case=case)
+        count += 1
+    return count
+
+
+def alerts_retention_purge(*, today: date | None = None) -> int:
+    """Purge every alert closed without a case more than EGIDE_ALERT_RETENTION_MONTHS ago
+    (from its triage: closed on 31 January, 12 months, purged from 1 February a year later);
+    return how many."""
+    day = today or timezone.localdate()
+    year, month = divmod(day.year * 12 + day.month - 1 - settings.EGIDE_ALERT_RETENTION_MONTHS, 12)
+    cutoff = date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
+    due = Alert.objects.filter(
+        status=Alert.Status.CLOSED,
+        case__isnull=True,
+        purged_at__isnull=True,
+        triaged_at__date__lt=cutoff,
+    )
+    count = 0
+    for alert in due.iterator():
+        alert_purge(alert=alert)
         count += 1
     return count

@@ -86,9 +86,13 @@ def reminders(job: Job, progress: Progress) -> Output:
 
 @register("cases.retention_purge", gettext_lazy("Retention purge"))
 def retention_purge(job: Job, progress: Progress) -> Output:
+    from egide.cases.services import alerts_retention_purge
     from egide.cases.services import retention_purge as purge
 
-    return Output(report=_("%(n)s case(s) purged.") % {"n": purge()})
+    return Output(
+        report=_("%(n)s case(s) purged, %(alerts)s alert(s) closed without a case purged.")
+        % {"n": purge(), "alerts": alerts_retention_purge()}
+    )
 
 
 @register("jobs.cleanup", gettext_lazy("Expired job results erased"))

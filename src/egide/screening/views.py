@@ -144,6 +144,9 @@ def interview_view(request: HttpRequest) -> HttpResponse:
         case = get_case_for_user_or_404(request.user, case_pk)
     blank = InterviewDraft(author=request.user, case=case, state_json="")
     if request.method != "POST":
+        resumed = None if "new" in request.GET else _interview_in_progress(request, case)
+        if resumed is not None:  # the phone's Back from the second step: the answers given
+            return HttpResponseRedirect(_step_url(resumed, "consent"))
         return _render_step(request, blank, "consent", _step_form("consent"))
     form = _step_form("consent", request.POST)
     if not form.is_valid():
@@ -151,9 +154,30 @@ def interview_view(request: HttpRequest) -> HttpResponse:
         return _render_step(request, blank, "consent", form)
     draft = services.interview_draft_start(actor=request.user, case=case)
     services.interview_draft_store(draft=draft, state={"consent": _serialisable(form.cleaned_data)})
+    request.session[IN_PROGRESS] = str(draft.pk)
     if form.cleaned_data.get("safety"):
         return HttpResponseRedirect(_step_url(draft, interview.URGENT))
     return HttpResponseRedirect(_step_url(draft, interview.next_step("consent")))
+
+
+#: Session key: the draft this browser last started from the first step.
+IN_PROGRESS = "screening_interview_in_progress"
+
+
+def _interview_in_progress(request: HttpRequest, case: Any) -> InterviewDraft | None:
+    """The unsaved draft this browser started last for the same case (or none), if any: going
+    back to the first step shows its answers instead of a blank form that would start another."""
+    draft_id = request.session.get(IN_PROGRESS)
+    if not draft_id:
+        return None
+    try:
+        draft = get_draft_for_user_or_404(request.user, draft_id)
+    except Http404:
+        request.session.pop(IN_PROGRESS, None)
+        return None
+    if draft.assessment_id is not None or draft.case_id != (case.pk if case else None):
+        return None
+    return draft
 
 
 @never_cache
@@ -228,6 +252,7 @@ def _render_step(
         "child": child,
         "always": interview.ALWAYS,
         "case_id": draft.case_id,
+        "started": not draft._state.adding,  # a draft kept on the server (not the blank first step)
         **(extra or {}),
     }
     return render(request, "screening/interview.html", context)

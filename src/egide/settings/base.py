@@ -303,6 +303,9 @@ EGIDE_REFERRAL_DEADLINE_HOURS = {
 }
 # Years identifying data of a closed case are kept before `egide retention purge` erases them.
 EGIDE_RETENTION_YEARS = env.int("EGIDE_RETENTION_YEARS", default=5)
+# An alert closed without a case: months its description, the SMS it came from and the field
+# answers behind it are kept after triage.
+EGIDE_ALERT_RETENTION_MONTHS = env.int("EGIDE_ALERT_RETENTION_MONTHS", default=12)
 
 # Interoperability. SMS alerts: at most this many messages per sender's number (then 429).
 EGIDE_SMS_RATE_PER_NUMBER = env.str("EGIDE_SMS_RATE_PER_NUMBER", default="10/hour")

@@ -298,6 +298,79 @@ def test_retention_purge_erases_the_sms(
     assert delivery.sender_index == ""  # an HMAC of the number: brute-forceable with the key
 
 
+def _field_answers(alert: Alert) -> Any:
+    from egide.fielddata.models import SubmissionRecord
+
+    return SubmissionRecord.objects.create(
+        server="https://odk.example.org",
+        project="1",
+        form_id="egide_alerte",
+        logical_id=f"uuid:{alert.pk}",
+        instance_id=f"uuid:{alert.pk}",
+        status="created",
+        payload_json='{"qui": "Mariama Diallo, 15 ans (fictive)"}',
+        target_type="cases.alert",
+        target_id=alert.pk,
+    )
+
+
+def test_case_purge_erases_the_field_answers_of_its_alerts(
+    channel_of: Callable[[str], Any], persona: Callable[[str], Any]
+) -> None:
+    from egide.accounts import roles
+    from egide.cases.services import alert_open_case, case_purge
+
+    channel, secret = channel_of("rapidpro")
+    post_rapidpro(channel, secret, rapidpro_body())
+    alert = Alert.objects.get()
+    answers = _field_answers(alert)
+    case = alert_open_case(
+        actor=persona(roles.CASE_SUPERVISOR), alert=alert, owner=persona(roles.CASE_WORKER)
+    )
+    case_purge(case=case)
+    answers.refresh_from_db()
+    assert answers.payload == {} and "Mariama" not in answers.payload_json
+
+
+def test_alert_closed_without_case_is_purged_after_its_retention(
+    channel_of: Callable[[str], Any], persona: Callable[[str], Any], settings: Any
+) -> None:
+    from datetime import timedelta
+
+    from egide.accounts import roles
+    from egide.cases.services import alert_close, alerts_retention_purge
+
+    settings.EGIDE_ALERT_RETENTION_MONTHS = 12
+    channel, secret = channel_of("rapidpro")
+    post_rapidpro(channel, secret, rapidpro_body())
+    post_rapidpro(channel, secret, rapidpro_body(text_region="Kindia"))
+    closed, still_open = Alert.objects.order_by("pk")
+    answers = _field_answers(closed)
+    with _at("2026-01-31T10:00:00+00:00"):
+        alert_close(
+            actor=persona(roles.CASE_SUPERVISOR), alert=closed, reason="Déjà suivie (fictif)"
+        )
+    one_year = closed.triaged_at.date().replace(year=2027)
+    assert alerts_retention_purge(today=one_year) == 0  # twelve months, not more: kept
+    closed.refresh_from_db()
+    assert closed.person_description and closed.purged_at is None
+    assert alerts_retention_purge(today=one_year + timedelta(days=1)) == 1
+    closed.refresh_from_db()
+    assert closed.purged_at is not None and closed.status == Alert.Status.CLOSED
+    assert (closed.person_description, closed.what_was_seen, closed.triage_reason) == ("", "", "")
+    assert closed.region_id is not None and closed.seen_on  # the figures keep their facts
+    delivery = SmsDelivery.objects.get(alert=closed)
+    assert (delivery.sender, delivery.sender_index, delivery.text) == ("", "", "")
+    answers.refresh_from_db()
+    assert answers.payload == {}
+    assert AuditEvent.objects.filter(action="alert.purged", object_id=str(closed.pk)).count() == 1
+    # The alert still to triage keeps everything; a second run purges nothing more.
+    still_open.refresh_from_db()
+    assert still_open.person_description and still_open.purged_at is None
+    assert SmsDelivery.objects.get(alert=still_open).sender
+    assert alerts_retention_purge(today=one_year + timedelta(days=400)) == 0
+
+
 def _at(moment: str) -> Any:
     from datetime import datetime
     from unittest import mock

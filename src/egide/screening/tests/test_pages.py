@@ -201,6 +201,37 @@ def test_interview_back_and_reload_show_the_step_with_its_answers(
     assert skipped.status_code == 302 and "/conditions/" in skipped["Location"]
 
 
+def test_interview_back_to_the_first_step_shows_its_answers(
+    client_as: Callable[[User], Client], caseworker: User
+) -> None:
+    """The first step is served at the interview's address without a draft: the phone's Back
+    from the second step comes to that address, and finds the answers given, not a blank form
+    that would start a second interview."""
+    client = client_as(caseworker)
+    post_step(client, client.get(URL), "consent", CONSENT)
+    back = client.get(URL)
+    draft = InterviewDraft.objects.get()
+    assert back.status_code == 302
+    assert back["Location"].startswith(
+        reverse("screening:interview_step", args=[draft.pk, "consent"])
+    )
+    consent = client.get(back["Location"]).content.decode()
+    assert 'value="F.C. (fictive)"' in consent and 'href="/screening/interview/?new=1"' in consent
+    # Answering it again goes on with the same interview.
+    post_step(client, client.get(back["Location"]), "consent", CONSENT)
+    assert InterviewDraft.objects.count() == 1
+    # "Start another interview" gives a blank first step; a saved interview is not resumed.
+    fresh = client.get(URL + "?new=1").content.decode()
+    assert "F.C. (fictive)" not in fresh and 'href="/screening/interview/?new=1"' not in fresh
+    other = client_as(
+        make_user("autre.agent", roles.CASE_WORKER, caseworker.organisation, ["GN-L"])
+    )
+    assert other.get(URL).status_code == 200  # someone else's interview is never resumed
+    run_interview(client)  # the same interview, finished and saved
+    assert Assessment.objects.count() == 1 and InterviewDraft.objects.count() == 1
+    assert client.get(URL).status_code == 200  # a saved interview is not resumed
+
+
 def test_interview_draft_is_encrypted_and_emptied_on_save(
     client_as: Callable[[User], Client], caseworker: User
 ) -> None:

@@ -1,4 +1,5 @@
-"""`egide retention purge`: erase identifying data of closed cases past their retention date."""
+"""`egide retention purge`: erase identifying data of closed cases and of alerts closed without a
+case past their retention date."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from egide.cases.services import retention_purge
+from egide.cases.services import alerts_retention_purge, retention_purge
 
 
 class Command(BaseCommand):
@@ -21,5 +22,7 @@ class Command(BaseCommand):
 
         count = retention_purge()
         self.stdout.write(f"Retention purge: {count} case(s) purged.")
+        alerts = alerts_retention_purge()
+        self.stdout.write(f"Retention purge: {alerts} alert(s) closed without a case purged.")
         drafts = interview_drafts_purge()
         self.stdout.write(f"Retention purge: {drafts} expired interview draft(s) deleted.")
