@@ -41,7 +41,7 @@ def training_session_export(job: Job, progress: Progress) -> Output:
     from egide.training import spreadsheets
     from egide.training.models import TrainingSession
     from egide.training.permissions import sessions_visible_to
-    from egide.training.views import _rows
+    from egide.training.selectors import session_rows
 
     what = job.params.get("what")
     session = TrainingSession.objects.filter(pk=job.params.get("session")).first()
@@ -49,7 +49,7 @@ def training_session_export(job: Job, progress: Progress) -> Output:
         raise JobError(_("The session or the export asked for no longer exists."))
     if not sessions_visible_to(job.started_by, TrainingSession.objects.filter(pk=session.pk)):
         raise JobError(_("You may no longer export this session."))
-    rows = _rows(session)
+    rows = session_rows(session)
     progress(0, len(rows), _("Reading the participants"))
     title, header, lines = spreadsheets.session_export_table(session, what, rows)
     progress(len(rows), len(rows), _("Writing the workbook"))

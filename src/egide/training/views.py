@@ -38,6 +38,7 @@ from egide.training.permissions import (
     can_run_training,
     sessions_visible_to,
 )
+from egide.training.selectors import session_rows
 
 SAVED = _("Saved.")
 
@@ -123,42 +124,12 @@ def session_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "training/session_form.html", {"form": form})
 
 
-def _rows(session: TrainingSession, days: list[date] | None = None) -> list[dict[str, Any]]:
-    days = session.days if days is None else days
-    rows = []
-    # One query per list whatever the number of participants (the certificate comes with the
-    # enrollment: it used to cost one query per participant without one).
-    enrollments = session.enrollments.select_related("participant", "certificate").prefetch_related(
-        "attendance", "attempts__test"
-    )
-    for enrollment in enrollments:
-        present = {a.day for a in enrollment.attendance.all() if a.present}
-        scores = services.scores_from(enrollment.attempts.all())
-        rows.append(
-            {
-                "enrollment": enrollment,
-                "participant": enrollment.participant,
-                "days": [(day, day in present) for day in days],
-                "present": len(present),
-                "pre": scores["pre"],
-                "post": scores["post"],
-                "gain": scoring.gain(scores["pre"], scores["post"]),
-                "certificate": getattr(enrollment, "certificate", None),
-                "eligible": services.eligible(len(present), len(days), scores["post"]),
-                "shortfall": services.certificate_shortfalls(
-                    len(present), len(days), scores["post"]
-                ),
-            }
-        )
-    return rows
-
-
 def session_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The session page: participants, attendance, tests, results and certificates."""
     session = _session_or_404(request, pk)
     services.participant_contacts_viewed(actor=request.user, session=session)
     days = session.days  # computed once: the page's cost is days × participants, no more
-    rows = _rows(session, days)
+    rows = session_rows(session, days)
     # One attendance form per day, its participants in page order (built here in one pass;
     # the template used to search every row's days for each day: days² × participants).
     attendance = [
@@ -493,7 +464,7 @@ def export_view(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     session = _session_or_404(request, pk)
     if what not in ("participants.xlsx", "attendance.xlsx", "attendance.pdf"):
         raise Http404
-    rows = _rows(session)
+    rows = session_rows(session)
     audit_record(
         actor=request.user, action="training.exported", obj=session, details={"what": what}
     )
