@@ -26,6 +26,7 @@ import os
 import resource
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 TARGET = 2000
@@ -129,9 +130,12 @@ def main() -> None:
     )
     alerts_before = Alert.objects.count()
     try:
+        cpu = _cpu(server.pid)
         start = time.perf_counter()
         run = pull(connection=connection, actor=None)
         first = time.perf_counter() - start
+        first_cpu = [b - a for a, b in zip(cpu, _cpu(server.pid), strict=True)]
+        load = _loadavg()
         if run.counts["created"] != n or Alert.objects.count() - alerts_before != n:
             raise SystemExit(f"unexpected outcome: {run.counts}")
         connection.watermarks.all().delete()  # pull everything again: all unchanged
@@ -147,6 +151,13 @@ def main() -> None:
     rate = n / first
     print(f"database: {connection_vendor()}")
     print(f"first pull: {n} submissions created in {first:.2f} s = {rate:,.0f} submissions/s")
+    print(
+        "  CPU seconds: importer {:.2f}, its PostgreSQL backend {:.2f}, fake server {:.2f}; "
+        "{:,.0f} submissions per CPU second of the whole chain (what a quiet machine "
+        "approaches); load average at the end: {}".format(
+            *first_cpu, n / sum(first_cpu) if sum(first_cpu) else 0, load
+        )
+    )
     print(f"second pull (all unchanged): {n / second:,.0f} submissions/s")
     print(f"for comparison, cases.services.alert_raise alone: {ceiling:,.0f} alerts/s")
     print(f"peak memory of the importing process: {peak_mb:.0f} MB")
@@ -174,6 +185,34 @@ def _alert_service_rate(user: Any, n: int) -> float:
             urgency="normal",
         )
     return n / (time.perf_counter() - start)
+
+
+def _cpu(server_pid: int | None) -> tuple[float, float, float]:
+    """CPU seconds used so far by this process, its database backend (PostgreSQL on this
+    machine) and the fake server: comparable whatever else the machine does."""
+    from django.db import connection
+
+    backend = 0.0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = _process_cpu(cursor.fetchone()[0])
+    return time.process_time(), backend, _process_cpu(server_pid)
+
+
+def _process_cpu(pid: int | None) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0  # not on this machine (or not Linux): counted as 0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
 
 
 def connection_vendor() -> str:
