@@ -354,3 +354,29 @@ def test_the_watermark_stays_when_a_failure_cannot_even_be_recorded(
     assert Watermark.objects.get(connection=connection, form_id=FORM).changed_after == (
         "2026-11-24T01:00:03.000Z"
     )
+
+
+def test_a_submission_whose_check_breaks_is_recorded_and_the_chunk_goes_on(
+    connection: Any, ambassador: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from egide.fielddata import mapping
+
+    real = mapping.alert_report
+
+    def breaks(user: Any, data: dict[str, Any]) -> Any:
+        if "PANNE" in str(data.get("person_description")):
+            raise TypeError("a bug met by odd answers")
+        return real(user, data)
+
+    monkeypatch.setattr(mapping, "alert_report", breaks)
+    items: list[Submission | RecordError] = [
+        from_odata(FORM, row(1)),
+        from_odata(FORM, row(2, person_description="PANNE (fictive)")),
+        from_odata(FORM, row(3)),
+    ]
+    run, counts = by_path(connection, "http://bulk", items, bulk=True)
+    assert counts == {"created": 2, "rejected": 1}
+    failed = SubmissionRecord.objects.get(logical_id=uid(2))
+    assert failed.status == "rejected" and "TypeError" in failed.reason
+    assert [r[1] for r in report(run)] == ["created", "rejected", "created"]
+    assert Alert.objects.count() == 2
