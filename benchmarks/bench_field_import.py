@@ -10,8 +10,9 @@ Central's nextLink. Prints the first-pull rate (every submission creates an aler
 a pull that finds every submission unchanged, and the peak memory of the importing process.
 Beside the first-pull rate it prints the CPU seconds of the importing process, of its
 PostgreSQL backend and of the fake server: on a machine shared with other work the wall-clock
-rate drops, the CPU figures do not, and their sum says what a quiet machine approaches (the
-three processes work in turn, not side by side).
+rate drops, the CPU figures do not. The processes mostly work in turn (the importer reads the
+next page while it applies the current one, so they overlap a little): n / (sum of CPU seconds)
+is about what a quiet machine reaches, a little less.
 
 Use a dedicated database: the script migrates it and fills it.
 
@@ -161,8 +162,8 @@ def main() -> None:
     print(f"first pull: {n} submissions created in {first:.2f} s = {rate:,.0f} submissions/s")
     print(
         "  CPU seconds: importer {:.2f}, its PostgreSQL backend {:.2f}, fake server {:.2f}; "
-        "{:,.0f} submissions per CPU second of the whole chain (what a quiet machine "
-        "approaches); load average at the end: {}".format(
+        "{:,.0f} submissions per CPU second of the whole chain (about what a quiet machine "
+        "reaches); load average at the end: {}".format(
             *first_cpu, n / sum(first_cpu) if sum(first_cpu) else 0, load
         )
     )

@@ -2,9 +2,10 @@
 twice changes nothing and an edit updates what the first version created. Pulls and uploads are
 audited (who, which server or file, counts).
 
-Submissions are read and applied a chunk at a time (CHUNK; memory stays bounded). Each one is
-read and checked on its own, in plain Python: unreadable, rejected on the server, unchanged,
-held (unknown sender) or rejected (a check failed, with the reason) — one submission's problem
+Submissions are read and applied a chunk at a time (CHUNK; memory stays bounded; the next
+chunk is read by a thread while this one is applied, see `_read_ahead`). Each one is checked
+on its own, in plain Python: unreadable, rejected on the server, unchanged, held (unknown
+sender) or rejected (a check failed, with the reason) — one submission's problem
 is never another's. Then:
 
 * the new alert submissions of the chunk are applied together in ONE transaction: their alerts
@@ -26,14 +27,17 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import queue
+import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db import connections as db_connections
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from egide.audit.services import audit_record
@@ -59,6 +63,7 @@ from egide.fielddata.records import (
 from egide.fielddata.servers import FieldServer, ServerConfig, ServerError, server_for
 
 ProgressFn = Callable[[int, int | None, str], None]
+Item = TypeVar("Item")
 FILE_SERVER = "file"
 logger = logging.getLogger("egide.fielddata")
 
@@ -473,20 +478,59 @@ def apply_all(
     newest = None
     handled = True
     done = 0
-    chunk: list[Submission | RecordError] = []
-    for item in submissions:
-        chunk.append(item)
-        if len(chunk) >= CHUNK:
+    with closing(_read_ahead(submissions, CHUNK)) as chunks:
+        for chunk in chunks:
             chunk_newest, chunk_handled = _apply_chunk(run, source, chunk, counts)
             newest, handled = _later_time(newest, chunk_newest), handled and chunk_handled
             done += len(chunk)
-            chunk = []
-            if progress is not None:
+            if progress is not None and len(chunk) >= CHUNK:
                 progress(done, None, _("%(n)s submission(s) handled") % {"n": done})
-    if chunk:
-        chunk_newest, chunk_handled = _apply_chunk(run, source, chunk, counts)
-        newest, handled = _later_time(newest, chunk_newest), handled and chunk_handled
     return format_time(newest) if newest is not None and handled else ""
+
+
+def _read_ahead(items: Iterable[Item], size: int) -> Generator[list[Item], None, None]:
+    """*items* by chunks of *size*. A thread reads the next chunk (the field server answers
+    its next page, the rows are parsed) while the caller applies this one; at most one chunk
+    waits. What the reading raises is raised here, after the chunks read before it."""
+    ready: queue.Queue[list[Item] | Exception | None] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    language = translation.get_language()
+
+    def hand(value: list[Item] | Exception | None) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(value, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False  # the caller stopped: stop reading
+
+    def read() -> None:
+        try:
+            with translation.override(language):
+                chunk: list[Item] = []
+                for item in items:
+                    chunk.append(item)
+                    if len(chunk) >= size:
+                        if not hand(chunk):
+                            return
+                        chunk = []
+                if chunk and not hand(chunk):
+                    return
+            hand(None)
+        except Exception as exc:  # a server failure, an unreadable file: raised to the caller
+            hand(exc)
+        finally:
+            db_connections.close_all()  # in case a reader ever touched the database
+
+    threading.Thread(target=read, name="egide-field-read-ahead", daemon=True).start()
+    try:
+        while (value := ready.get()) is not None:
+            if isinstance(value, Exception):
+                raise value
+            yield value
+    finally:
+        stop.set()
 
 
 CHUNK = 500

@@ -5,8 +5,10 @@ and does not stop the others; re-pulls change nothing; edits update in place."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -380,3 +382,49 @@ def test_a_submission_whose_check_breaks_is_recorded_and_the_chunk_goes_on(
     assert failed.status == "rejected" and "TypeError" in failed.reason
     assert [r[1] for r in report(run)] == ["created", "rejected", "created"]
     assert Alert.objects.count() == 2
+
+
+def test_read_ahead_keeps_at_most_one_chunk_waiting_and_raises_after_the_chunks_before() -> None:
+    from egide.fielddata.servers import ServerError
+
+    pulled: list[int] = []
+
+    def rows() -> Iterator[int]:
+        for i in range(20):
+            pulled.append(i)
+            yield i
+            if i == 10:
+                raise ServerError("HTTP 503")
+
+    chunks = services._read_ahead(rows(), 3)
+    assert next(chunks) == [0, 1, 2]
+    time.sleep(0.5)
+    # The chunk being applied, one waiting, one read and held back: memory stays bounded.
+    assert len(pulled) == 9
+    assert next(chunks) == [3, 4, 5] and next(chunks) == [6, 7, 8]
+    # The rows read after the last whole chunk are not given: the failure is.
+    with pytest.raises(ServerError, match="HTTP 503"):
+        next(chunks)
+
+
+def test_read_ahead_stops_reading_when_the_caller_stops() -> None:
+    pulled: list[int] = []
+
+    def endless() -> Iterator[int]:
+        i = 0
+        while True:
+            pulled.append(i)
+            yield i
+            i += 1
+
+    chunks = services._read_ahead(endless(), 2)
+    assert next(chunks) == [0, 1]
+    chunks.close()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(
+        t.name == "egide-field-read-ahead" and t.is_alive() for t in threading.enumerate()
+    ):
+        time.sleep(0.05)
+    read = len(pulled)
+    time.sleep(0.3)
+    assert len(pulled) == read <= 6
