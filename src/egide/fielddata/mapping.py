@@ -1,8 +1,9 @@
 """Field answers into Égide, through the apps' own services: an alert is raised with
-``cases.services.alert_raise`` (so it is routed to the region's supervisors and due for triage
-like any other), a screening is saved with ``screening.services.assessment_create`` (evaluated by
-the rule set of the form's version), a dialogue with ``outreach.services.dialogue_record``, an
-attendance sheet with ``training.services.attendance_record``.
+``cases.services.alerts_raise_many`` (the service behind ``alert_raise``: routed to the region's
+supervisors and due for triage like any other), a screening is saved with
+``screening.services.assessment_create`` (evaluated by the rule set of the form's version), a
+dialogue with ``outreach.services.dialogue_record``, an attendance sheet with
+``training.services.attendance_record``.
 
 Every check that fails raises :class:`MappingError` with a message a person can act on; the
 importer then rejects the submission and keeps its answers to be fixed and re-applied.
@@ -14,7 +15,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +26,9 @@ from egide.audit.services import audit_record
 from egide.core.limits import check_date, text_limit
 from egide.fielddata import xlsforms
 from egide.fielddata.records import FormVersion
+
+if TYPE_CHECKING:
+    from egide.cases.services import AlertReport
 
 
 class MappingError(ValueError):
@@ -172,16 +176,28 @@ def _alert_fields(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+ALERT_TARGET = "cases.alert"
+
+
+def alert_report(user: Any, data: dict[str, Any]) -> AlertReport:
+    """The alert that *user*'s answers (by question name, see `leaves`) raise: every check runs
+    here, before any write; MappingError says what to fix. The importer raises the alerts of a
+    chunk of new submissions together with ``cases.services.alerts_raise_many``."""
+    from egide.cases.services import AlertReport
+
+    return AlertReport(actor=user, **_alert_fields(data))
+
+
 def alert_apply(
     user: Any, data: dict[str, Any], version: FormVersion, target_id: int | None
 ) -> Target:
     from egide.cases.models import Alert
-    from egide.cases.services import alert_raise
+    from egide.cases.services import alerts_raise_many
 
-    fields = _alert_fields(data)
     if target_id is None:
-        alert = alert_raise(actor=user, **fields)
-        return Target("cases.alert", alert.pk, created=True)
+        alert = alerts_raise_many(reports=[alert_report(user, data)])[0]
+        return Target(ALERT_TARGET, alert.pk, created=True)
+    fields = _alert_fields(data)
     alert = Alert.objects.select_for_update().get(pk=target_id)
     if alert.status != Alert.Status.NEW:
         raise MappingError(
@@ -193,7 +209,7 @@ def alert_apply(
         )
     changed = [k for k, v in fields.items() if getattr(alert, k) != v]
     if not changed:
-        return Target("cases.alert", alert.pk, created=False, changed=False)
+        return Target(ALERT_TARGET, alert.pk, created=False, changed=False)
     for name in changed:
         setattr(alert, name, fields[name])
     if "urgency" in changed:
@@ -206,7 +222,7 @@ def alert_apply(
         obj=alert,
         details={"fields": sorted(changed), "region": alert.region.code},
     )
-    return Target("cases.alert", alert.pk, created=False)
+    return Target(ALERT_TARGET, alert.pk, created=False)
 
 
 # --- screening ----------------------------------------------------------------------------------

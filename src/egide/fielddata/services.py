@@ -1,22 +1,47 @@
-"""Importing field submissions: each one in its own transaction, keyed by (server, project,
-form, logical id) so that pulling twice changes nothing and an edit updates what the first
-version created. Pulls and uploads are audited (who, which server or file, counts)."""
+"""Importing field submissions, keyed by (server, project, form, logical id) so that pulling
+twice changes nothing and an edit updates what the first version created. Pulls and uploads are
+audited (who, which server or file, counts).
+
+Submissions are read and applied a chunk at a time (CHUNK; memory stays bounded; the next
+chunk is read by a thread while this one is applied, see `_read_ahead`). Each one is checked
+on its own, in plain Python: unreadable, rejected on the server, unchanged, held (unknown
+sender) or rejected (a check failed, with the reason) — one submission's problem
+is never another's. Then:
+
+* the new alert submissions of the chunk are applied together in ONE transaction: their alerts
+  raised by ``cases.services.alerts_raise_many`` (the service behind ``alert_raise``: same
+  routing, triage deadline and audit event, one per alert), their records written with bulk
+  INSERTs. That transaction is all or nothing; if it fails for any reason, it is rolled back
+  entirely and the same submissions are applied again one by one, each in its own transaction;
+* every other submission (an edit, a retry of a held or rejected one, the other forms) is
+  applied one by one, each in its own transaction (``submission_apply``).
+
+A submission that fails even on its own is recorded as rejected with a reason (its answers kept,
+to be applied again) and does not stop the others. Nothing is ever half-applied: a submission's
+alert, record and audit event are written together or not at all. The watermark only advances
+past submissions that were handled (when even the failure could not be recorded, it stays).
+"""
 
 from __future__ import annotations
 
 import base64
 import json
+import logging
+import queue
+import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db import connections as db_connections
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from egide.audit.services import audit_record
+from egide.cases.services import AlertReport, alerts_raise_many
 from egide.fielddata import mapping, xlsforms
 from egide.fielddata.models import (
     Connection,
@@ -28,11 +53,19 @@ from egide.fielddata.models import (
     SubmissionRecord,
     Watermark,
 )
-from egide.fielddata.records import RecordError, Submission, format_time, parse_version
+from egide.fielddata.records import (
+    FormVersion,
+    RecordError,
+    Submission,
+    format_time,
+    parse_version,
+)
 from egide.fielddata.servers import FieldServer, ServerConfig, ServerError, server_for
 
 ProgressFn = Callable[[int, int | None, str], None]
+Item = TypeVar("Item")
 FILE_SERVER = "file"
+logger = logging.getLogger("egide.fielddata")
 
 
 class ImportFailed(Exception):
@@ -198,20 +231,26 @@ def _outcome(
     return outcome
 
 
+def _form_version(form_id: str, version_text: str) -> tuple[FormVersion | None, str]:
+    """The version the answers are evaluated with, else None and the reason they cannot be."""
+    version = parse_version(version_text)
+    if form_id not in xlsforms.FORM_IDS:
+        return None, _("The form “%(form)s” is not one of Égide's forms.") % {"form": form_id}
+    if version is None or not xlsforms.version_known(version):
+        return None, _(
+            "The form version “%(version)s” is unknown to Égide: the answers cannot be "
+            "evaluated. Collect with the current forms (forms page)."
+        ) % {"version": version_text or "—"}
+    return version, ""
+
+
 def _evaluate(
     record: SubmissionRecord, submission_form: str, data: dict[str, Any], version_text: str
 ) -> tuple[str, str]:
     """Apply the answers to Égide through the apps' services: (outcome, reason)."""
-    version = parse_version(version_text)
-    if submission_form not in xlsforms.FORM_IDS:
-        return Outcome.REJECTED, _("The form “%(form)s” is not one of Égide's forms.") % {
-            "form": submission_form
-        }
-    if version is None or not xlsforms.version_known(version):
-        return Outcome.REJECTED, _(
-            "The form version “%(version)s” is unknown to Égide: the answers cannot be "
-            "evaluated. Collect with the current forms (forms page)."
-        ) % {"version": version_text or "—"}
+    version, reason = _form_version(submission_form, version_text)
+    if version is None:
+        return Outcome.REJECTED, reason
     try:
         target = mapping.apply(submission_form, record.user, data, version, record.target_id)
     except mapping.MappingError as exc:
@@ -223,6 +262,68 @@ def _evaluate(
     return (Outcome.UPDATED if target.changed else Outcome.UNCHANGED), ""
 
 
+def _rejected_on_server() -> str:
+    return _("Rejected by a reviewer on the field server: not imported.")
+
+
+def _decided(
+    submission: Submission, known: dict[str, SubmissionRecord]
+) -> tuple[str, SubmissionRecord | None, str] | None:
+    """(outcome, record, reason) when *submission* needs no write, from the records read for its
+    chunk (*known*, by logical id): rejected on the server before Égide saw it, or unchanged."""
+    if submission.deprecated_id:
+        return None  # a Kobo edit naming the version it replaces: looked up on its own
+    seen = known.get(submission.logical_id)
+    if seen is None and submission.review_state == "rejected":
+        return Outcome.SKIPPED, None, _rejected_on_server()
+    if (
+        seen is not None
+        and seen.instance_id == submission.instance_id
+        and submission.review_state != "rejected"
+        and seen.status not in (Outcome.HELD, Outcome.REJECTED)
+    ):
+        return Outcome.UNCHANGED, seen, ""
+    return None
+
+
+def _new_record(source: Source, submission: Submission) -> SubmissionRecord:
+    return SubmissionRecord(
+        server=source.server,
+        project=source.project,
+        form_id=submission.form_id,
+        logical_id=submission.logical_id,
+        connection=source.connection,
+    )
+
+
+def _record_version(
+    record: SubmissionRecord,
+    run: ImportRun | None,
+    source: Source,
+    submission: Submission,
+    user: Any,
+) -> bool:
+    """Copy this version of *submission* into *record*; False when nobody in Égide sent it
+    (the record is then held for review)."""
+    record.instance_id = submission.instance_id
+    record.form_version = submission.form_version[:64]
+    record.submitter_id = submission.submitter_id[:200]
+    record.device_id = submission.device_id[:200]
+    record.submitted_at = submission.submitted_at
+    record.payload_json = _payload(submission)
+    record.user = user if user is not None else record.user
+    if record.user is None:
+        # Held: the organisation that collects it (connection) or imported it sees it.
+        if source.connection is not None:
+            record.organisation_id = source.connection.organisation_id
+        elif run is not None:
+            record.organisation_id = run.organisation_id
+        record.status, record.reason = Outcome.HELD, _unknown_submitter(submission)
+        return False
+    record.organisation_id = record.user.organisation_id
+    return True
+
+
 def submission_apply(
     *,
     run: ImportRun | None,
@@ -232,22 +333,12 @@ def submission_apply(
     buffer: list[SubmissionOutcome] | None = None,
 ) -> str:
     """Apply one submission in its own transaction; returns its outcome. *known* holds the
-    records already read for this page (by logical id): an unchanged version costs no write."""
+    records already read for this chunk (by logical id): an unchanged version costs no write."""
     reference = submission.logical_id
-    if known is not None and not submission.deprecated_id:
-        seen = known.get(submission.logical_id)
-        if seen is None and submission.review_state == "rejected":
-            reason = _("Rejected by a reviewer on the field server: not imported.")
-            return _outcome(
-                run, None, reference, submission.form_id, Outcome.SKIPPED, reason, buffer
-            )
-        if (
-            seen is not None
-            and seen.instance_id == submission.instance_id
-            and submission.review_state != "rejected"
-            and seen.status not in (Outcome.HELD, Outcome.REJECTED)
-        ):
-            return _outcome(run, seen, reference, submission.form_id, Outcome.UNCHANGED, "", buffer)
+    decided = _decided(submission, known) if known is not None else None
+    if decided is not None:
+        outcome, seen, reason = decided
+        return _outcome(run, seen, reference, submission.form_id, outcome, reason, buffer)
     with transaction.atomic():
         record = (
             None
@@ -257,7 +348,7 @@ def submission_apply(
             else _find(source, submission)
         )
         if submission.review_state == "rejected":
-            reason = _("Rejected by a reviewer on the field server: not imported.")
+            reason = _rejected_on_server()
             return _outcome(
                 run, record, reference, submission.form_id, Outcome.SKIPPED, reason, buffer
             )
@@ -276,29 +367,8 @@ def submission_apply(
             )
         user = submitter_user(source, submission)
         if record is None:
-            record = SubmissionRecord(
-                server=source.server,
-                project=source.project,
-                form_id=submission.form_id,
-                logical_id=submission.logical_id,
-                connection=source.connection,
-            )
-        record.instance_id = submission.instance_id
-        record.form_version = submission.form_version[:64]
-        record.submitter_id = submission.submitter_id[:200]
-        record.device_id = submission.device_id[:200]
-        record.submitted_at = submission.submitted_at
-        record.payload_json = _payload(submission)
-        record.user = user if user is not None else record.user
-        if record.user is None:
-            # Held: the organisation that collects it (connection) or imported it sees it.
-            if source.connection is not None:
-                record.organisation_id = source.connection.organisation_id
-            elif run is not None:
-                record.organisation_id = run.organisation_id
-            record.status, record.reason = Outcome.HELD, _unknown_submitter(submission)
-        else:
-            record.organisation_id = record.user.organisation_id
+            record = _new_record(source, submission)
+        if _record_version(record, run, source, submission, user):
             record.status, record.reason = _evaluate(
                 record, submission.form_id, submission.data, submission.form_version
             )
@@ -308,6 +378,53 @@ def submission_apply(
     return _outcome(
         run, record, reference, submission.form_id, record.status, record.reason, buffer
     )
+
+
+def _failure_reason(exc: BaseException) -> str:
+    # The class only: a database error's text may quote the answers (personal data).
+    return _(
+        "Égide could not apply this submission (%(error)s); nothing of it was saved. Open it "
+        "and choose “Apply again”; if it fails again, tell the administrator."
+    ) % {"error": type(exc).__name__}
+
+
+def _submission_apply_safely(
+    run: ImportRun | None,
+    source: Source,
+    submission: Submission,
+    known: dict[str, SubmissionRecord] | None,
+    buffer: list[SubmissionOutcome],
+) -> str | None:
+    """`submission_apply`, except that an unexpected failure (whatever it is) rejects this
+    submission only: its transaction is rolled back, then it is recorded as rejected with its
+    answers, to be applied again. None when even that record could not be written (the
+    submission was not handled: the watermark must not pass it). A server failure still stops
+    the pull."""
+    try:
+        return submission_apply(
+            run=run, source=source, submission=submission, known=known, buffer=buffer
+        )
+    except ServerError:
+        raise
+    except Exception as exc:
+        logger.exception("field submission %s could not be applied", submission.logical_id)
+        reason = _failure_reason(exc)
+    record = None
+    try:
+        with transaction.atomic():
+            record = _find(source, submission) or _new_record(source, submission)
+            _record_version(record, run, source, submission, submitter_user(source, submission))
+            record.status, record.reason = Outcome.REJECTED, reason
+            record.save()
+    except Exception:
+        logger.exception(
+            "the failure of field submission %s was not recorded", submission.logical_id
+        )
+        record = None
+    outcome = _outcome(
+        run, record, submission.logical_id, submission.form_id, Outcome.REJECTED, reason, buffer
+    )
+    return outcome if record is not None else None
 
 
 def _attachments(server: FieldServer, record: SubmissionRecord, submission: Submission) -> None:
@@ -355,21 +472,65 @@ def apply_all(
     progress: ProgressFn | None = None,
 ) -> str:
     """Apply every submission, by chunks of CHUNK (memory stays bounded whatever the number);
-    returns the newest change time handled (for the watermark)."""
+    returns the newest change time handled (for the watermark), or "" when a submission could
+    not be handled at all (the watermark then stays where it was: the next pull reads them
+    again, and applying again changes nothing)."""
     newest = None
+    handled = True
     done = 0
-    chunk: list[Submission | RecordError] = []
-    for item in submissions:
-        chunk.append(item)
-        if len(chunk) >= CHUNK:
-            newest = _later_time(newest, _apply_chunk(run, source, chunk, counts))
+    with closing(_read_ahead(submissions, CHUNK)) as chunks:
+        for chunk in chunks:
+            chunk_newest, chunk_handled = _apply_chunk(run, source, chunk, counts)
+            newest, handled = _later_time(newest, chunk_newest), handled and chunk_handled
             done += len(chunk)
-            chunk = []
-            if progress is not None:
+            if progress is not None and len(chunk) >= CHUNK:
                 progress(done, None, _("%(n)s submission(s) handled") % {"n": done})
-    if chunk:
-        newest = _later_time(newest, _apply_chunk(run, source, chunk, counts))
-    return format_time(newest) if newest is not None else ""
+    return format_time(newest) if newest is not None and handled else ""
+
+
+def _read_ahead(items: Iterable[Item], size: int) -> Generator[list[Item], None, None]:
+    """*items* by chunks of *size*. A thread reads the next chunk (the field server answers
+    its next page, the rows are parsed) while the caller applies this one; at most one chunk
+    waits. What the reading raises is raised here, after the chunks read before it."""
+    ready: queue.Queue[list[Item] | Exception | None] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    language = translation.get_language()
+
+    def hand(value: list[Item] | Exception | None) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(value, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False  # the caller stopped: stop reading
+
+    def read() -> None:
+        try:
+            with translation.override(language):
+                chunk: list[Item] = []
+                for item in items:
+                    chunk.append(item)
+                    if len(chunk) >= size:
+                        if not hand(chunk):
+                            return
+                        chunk = []
+                if chunk and not hand(chunk):
+                    return
+            hand(None)
+        except Exception as exc:  # a server failure, an unreadable file: raised to the caller
+            hand(exc)
+        finally:
+            db_connections.close_all()  # in case a reader ever touched the database
+
+    threading.Thread(target=read, name="egide-field-read-ahead", daemon=True).start()
+    try:
+        while (value := ready.get()) is not None:
+            if isinstance(value, Exception):
+                raise value
+            yield value
+    finally:
+        stop.set()
 
 
 CHUNK = 500
@@ -379,49 +540,161 @@ def _later_time(a: Any, b: Any) -> Any:
     return b if a is None or (b is not None and b > a) else a
 
 
-def _apply_chunk(
-    run: ImportRun | None,
-    source: Source,
-    chunk: list[Submission | RecordError],
-    counts: Counter[str],
-) -> Any:
+@dataclass
+class _NewAlert:
+    """A new alert submission of a chunk, checked, waiting for the chunk's transaction."""
+
+    index: int
+    submission: Submission
+    record: SubmissionRecord
+    report: AlertReport | None  # None: held or rejected, no alert to raise
+
+
+def _new_alert(
+    index: int, run: ImportRun | None, source: Source, submission: Submission
+) -> _NewAlert:
+    """Check a new alert submission as `submission_apply` does (sender, form version, answers),
+    without writing anything."""
+    record = _new_record(source, submission)
+    report = None
+    if _record_version(record, run, source, submission, submitter_user(source, submission)):
+        version, reason = _form_version(submission.form_id, submission.form_version)
+        if version is None:
+            record.status, record.reason = Outcome.REJECTED, reason
+        else:
+            try:
+                report = mapping.alert_report(record.user, mapping.leaves(submission.data))
+            except mapping.MappingError as exc:
+                record.status, record.reason = Outcome.REJECTED, str(exc)
+            else:
+                record.status, record.reason = Outcome.CREATED, ""
+    return _NewAlert(index, submission, record, report)
+
+
+def _new_alerts_apply(source: Source, new: list[_NewAlert]) -> bool:
+    """Write the checked new alert submissions of a chunk in ONE transaction (bulk INSERTs):
+    True when committed; False when anything failed (all rolled back, nothing half-applied)."""
+    try:
+        with transaction.atomic():
+            raising = [n for n in new if n.report is not None]
+            alerts = alerts_raise_many(reports=[n.report for n in raising if n.report])
+            for item, alert in zip(raising, alerts, strict=True):
+                item.record.target_type, item.record.target_id = mapping.ALERT_TARGET, alert.pk
+            SubmissionRecord.objects.bulk_create([n.record for n in new])
+            if source.fetcher is not None:
+                for item in raising:
+                    _attachments(source.fetcher, item.record, item.submission)
+    except ServerError:
+        raise
+    except Exception:
+        logger.exception(
+            "a chunk of %d new field submissions failed: applying them one by one", len(new)
+        )
+        return False
+    return True
+
+
+def _known_records(
+    source: Source, chunk: list[Submission | RecordError]
+) -> dict[str, dict[str, SubmissionRecord]]:
+    """The records of the chunk's submissions that Égide already has, by form and logical id
+    (one query per form and chunk)."""
     ids_by_form: dict[str, list[str]] = {}
     for item in chunk:
         if isinstance(item, Submission):
             ids_by_form.setdefault(item.form_id, []).append(item.logical_id)
-    known: dict[str, dict[str, SubmissionRecord]] = {}
-    for form_id, ids in ids_by_form.items():
-        known[form_id] = {
+    return {
+        form_id: {
             record.logical_id: record
             for record in SubmissionRecord.objects.filter(
                 server=source.server, project=source.project, form_id=form_id, logical_id__in=ids
             ).only("pk", "logical_id", "instance_id", "status")
         }
-    buffer: list[SubmissionOutcome] = []
+        for form_id, ids in ids_by_form.items()
+    }
+
+
+def _apply_chunk(
+    run: ImportRun | None,
+    source: Source,
+    chunk: list[Submission | RecordError],
+    counts: Counter[str],
+) -> tuple[Any, bool]:
+    """Apply one chunk (see the module's docstring): (newest change time handled, whether every
+    submission was handled). Report rows keep the chunk's order."""
+    known = _known_records(source, chunk)
+    keys = Counter((i.form_id, i.logical_id) for i in chunk if isinstance(i, Submission))
+    rows: list[list[SubmissionOutcome]] = [[] for _item in chunk]
+    new: list[_NewAlert] = []
+    one_by_one: list[tuple[int, Submission, dict[str, SubmissionRecord] | None]] = []
     newest = None
+    handled = True
     try:
-        for item in chunk:
+        for index, item in enumerate(chunk):
             if isinstance(item, RecordError):
                 counts[Outcome.REJECTED] += 1
-                _outcome(run, None, str(item)[:200], "", Outcome.REJECTED, str(item), buffer)
+                _outcome(run, None, str(item)[:200], "", Outcome.REJECTED, str(item), rows[index])
                 continue
-            outcome = submission_apply(
-                run=run, source=source, submission=item, known=known[item.form_id], buffer=buffer
-            )
-            counts[outcome] += 1
-            newest = _later_time(newest, item.changed_at)
+            seen = known[item.form_id]
+            decided = _decided(item, seen)
+            if decided is not None:
+                outcome, record, reason = decided
+                counts[outcome] += 1
+                _outcome(run, record, item.logical_id, item.form_id, outcome, reason, rows[index])
+                newest = _later_time(newest, item.changed_at)
+            elif (
+                item.form_id == xlsforms.ALERT
+                and not item.deprecated_id
+                and item.logical_id not in seen
+                and keys[item.form_id, item.logical_id] == 1
+            ):
+                try:
+                    new.append(_new_alert(index, run, source, item))
+                except Exception:  # an odd submission: on its own, where its failure is recorded
+                    logger.exception("field submission %s could not be checked", item.logical_id)
+                    one_by_one.append((index, item, None))
+            else:
+                # A key seen twice in the chunk is looked up each time (known=None): its first
+                # version may have been created a moment ago.
+                once = keys[item.form_id, item.logical_id] == 1
+                one_by_one.append((index, item, seen if once else None))
+        if new and _new_alerts_apply(source, new):
+            for n in new:
+                record = n.record
+                counts[record.status] += 1
+                _outcome(
+                    run,
+                    record,
+                    n.submission.logical_id,
+                    n.submission.form_id,
+                    record.status,
+                    record.reason,
+                    rows[n.index],
+                )
+                newest = _later_time(newest, n.submission.changed_at)
+        elif new:
+            # Looked up again one by one (known=None): whatever made the chunk fail is found.
+            one_by_one += [(n.index, n.submission, None) for n in new]
+            one_by_one.sort(key=lambda planned: planned[0])
+        for index, submission, seen_or_none in one_by_one:
+            applied = _submission_apply_safely(run, source, submission, seen_or_none, rows[index])
+            counts[applied or Outcome.REJECTED] += 1
+            if applied is None:
+                handled = False
+            else:
+                newest = _later_time(newest, submission.changed_at)
     finally:
-        SubmissionOutcome.objects.bulk_create(buffer, batch_size=500)
-    return newest
+        SubmissionOutcome.objects.bulk_create([r for row in rows for r in row], batch_size=500)
+    return newest, handled
 
 
 @contextmanager
 def _asynchronous_commits() -> Iterator[None]:
-    """A pull commits each submission asynchronously on PostgreSQL (``synchronous_commit``
-    off for this session): a crash may lose the last fraction of a second of commits, never
-    part of one. The watermark is committed after the submissions it covers, and the WAL keeps
-    commit order, so whatever a crash loses lies after the saved watermark: the next pull
-    applies it again (and applying again changes nothing)."""
+    """A pull commits each chunk (and each submission applied on its own) asynchronously on
+    PostgreSQL (``synchronous_commit`` off for this session): a crash may lose the last
+    fraction of a second of commits, never part of one. The watermark is committed after the
+    submissions it covers, and the WAL keeps commit order, so whatever a crash loses lies after
+    the saved watermark: the next pull applies it again (and applying again changes nothing)."""
     from django.db import connection
 
     if connection.vendor != "postgresql" or connection.in_atomic_block:

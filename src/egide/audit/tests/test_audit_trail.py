@@ -110,3 +110,20 @@ def test_audit_table_lets_the_seal_be_set_once_on_postgresql(
                 [event.id],
             )
     assert AuditEvent.objects.filter(id=event.id, seal_seq=7, seal_hash="a").exists()
+
+
+def test_audit_record_many_appends_events_the_sealer_chains_like_single_ones(
+    events: Callable[[int], list[AuditEvent]], seal_now: Callable[[], int]
+) -> None:
+    from egide.audit.services import audit_event, audit_record_many
+
+    single = events(1)[0]
+    built = [audit_event(actor=None, action="test.bulk", details={"i": i}) for i in range(3)]
+    stored = audit_record_many(built)
+    assert [e.pk for e in stored] == sorted(e.pk for e in stored) and stored[0].pk > single.pk
+    assert AuditEvent.objects.filter(action="test.bulk", seal_seq__isnull=True).count() == 3
+    assert seal_now() == 4
+    assert audit_verify() == (4, None)
+    # An event already in the trail cannot be appended again.
+    with pytest.raises(AppendOnlyError):
+        audit_record_many([single])

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -151,6 +152,62 @@ def test_alert_due_time_follows_urgency_and_overdue_shows(
     assert not alert.is_overdue
     Alert.objects.filter(pk=alert.pk).update(due_at=timezone.now() - timedelta(minutes=1))
     assert Alert.objects.get(pk=alert.pk).is_overdue
+
+
+def test_alerts_raise_many_routes_dates_and_audits_each_alert_like_alert_raise(
+    persona: Callable[[str], User], labe: Region, other_org: Organisation
+) -> None:
+    """The bulk service (field imports) and alert_raise share their rules: same organisation,
+    deadline per urgency and audit event per alert; the texts are stored encrypted."""
+    ambassador = persona(roles.MIGRANT_AMBASSADOR)
+    kankan = make_user("kankan_ambassador", roles.MIGRANT_AMBASSADOR, other_org, ["GN-K"])
+    kankan_region = Region.objects.get(code="GN-K")
+    wanted = [
+        (ambassador, labe, "immediate", True),
+        (kankan, kankan_region, "urgent", None),
+        (ambassador, labe, "normal", False),
+    ]
+
+    def fields(actor: User, region: Region, urgency: str, child: bool | None) -> dict[str, Any]:
+        return {
+            "actor": actor,
+            "region": region,
+            "seen_on": date(2026, 11, 1),
+            "person_description": f"personne signalée par {actor.username} (fictive)",
+            "what_was_seen": "attend un passeur (fictif)",
+            "urgency": urgency,
+            "child_concerned": child,
+        }
+
+    many = services.alerts_raise_many(reports=[services.AlertReport(**fields(*w)) for w in wanted])
+    one = [services.alert_raise(**fields(*w)) for w in wanted]
+    assert len(many) == 3 and all(a.pk for a in many)
+
+    def facts(alert: Alert) -> tuple[Any, ...]:
+        alert = Alert.objects.get(pk=alert.pk)
+        event = AuditEvent.objects.get(object_type="cases.alert", object_id=str(alert.pk))
+        return (
+            alert.created_by_id,
+            alert.organisation_id,
+            alert.region_id,
+            alert.urgency,
+            alert.child_concerned,
+            alert.status,
+            alert.due_at - alert.created_at,
+            alert.person_description,
+            (event.action, event.actor_id, event.organisation_id, event.details),
+        )
+
+    assert [facts(a) for a in many] == [facts(a) for a in one]
+    hours = settings.EGIDE_ALERT_DEADLINE_HOURS
+    for alert, (actor, _region, urgency, _child) in zip(many, wanted, strict=True):
+        assert alert.organisation_id == actor.organisation_id
+        assert alert.due_at - alert.created_at == timedelta(hours=hours[urgency])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT person_description FROM cases_alert WHERE id = %s", [many[1].pk])
+        stored = cursor.fetchone()[0]
+    assert "kankan_ambassador" not in stored
+    assert AuditEvent.objects.filter(action="alert.raised").count() == 6
 
 
 def test_alert_triage_only_by_the_regions_supervisors(
