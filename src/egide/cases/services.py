@@ -36,6 +36,7 @@ from egide.cases.models import (
 from egide.cases.names import name_tokens
 from egide.cases.permissions import can_approve_closure, can_open_case_in, can_triage
 from egide.core.models import Region
+from egide.core.signals import bulk_created
 
 IDENTITY_FIELDS = (
     "first_name",
@@ -138,6 +139,7 @@ def alerts_raise_many(*, reports: Sequence[AlertReport]) -> list[Alert]:
     audit_record_many(
         [_alert_raised(report, alert) for report, alert in zip(reports, alerts, strict=True)]
     )
+    bulk_created.send(sender=Alert, instances=alerts)
     return alerts
 
 
