@@ -246,14 +246,23 @@ def _kobo_value(value: Any) -> Any:
     return value
 
 
+#: The fields of a Kobo record that say which submission it is (``fields`` of a listing).
+KOBO_ID_FIELDS = ("_uuid", "meta/instanceID", "meta/rootUuid")
+
+
+def kobo_ids(record: Mapping[str, Any]) -> tuple[str, str]:
+    """(instanceID of this version, rootUuid or "") of a Kobo record, ``uuid:``-prefixed."""
+    instance_id = _uuid(_text(record.get("meta/instanceID") or record.get("_uuid")))
+    return instance_id, _uuid(_text(record.get("meta/rootUuid")))
+
+
 def from_kobo(form_id: str, record: Mapping[str, Any]) -> Submission:
     """A KoboToolbox v2 record (``/api/v2/assets/{uid}/data/`` or a JSON export)."""
     if not isinstance(record, Mapping):
         raise RecordError("a Kobo record that is not an object")
-    instance_id = _uuid(_text(record.get("meta/instanceID") or record.get("_uuid")))
+    instance_id, root = kobo_ids(record)
     if not instance_id:
         raise RecordError("a Kobo record without meta/instanceID or _uuid")
-    root = _uuid(_text(record.get("meta/rootUuid")))
     deprecated = _uuid(_text(record.get("meta/deprecatedID")))
     data = {
         k: _kobo_value(v)

@@ -22,7 +22,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from egide.fielddata.records import RecordError, Submission, from_kobo, from_odata, parse_one
+from egide.fielddata.records import (
+    KOBO_ID_FIELDS,
+    RecordError,
+    Submission,
+    from_kobo,
+    from_odata,
+    kobo_ids,
+    parse_one,
+)
 
 USER_AGENT = "Egide-fielddata/1"
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
@@ -83,6 +91,12 @@ class FieldServer(ABC):
     @abstractmethod
     def deletions(self, form_id: str, deleted_after: str) -> Iterator[Submission | RecordError]:
         """Submissions deleted after the watermark (none when the server cannot tell)."""
+
+    def present(self, form_id: str) -> set[str] | None:
+        """For a kind that keeps no trace of deletions: the ids of every version still on the
+        server (instanceIDs and stable ids), from which the pull tells what was deleted. None
+        (the default) when :meth:`deletions` reports them."""
+        return None
 
     @abstractmethod
     def attachment(self, submission: Submission, name: str) -> bytes | None:
@@ -324,12 +338,17 @@ class OdkCentral(FieldServer):
 # --- KoboToolbox v2 -------------------------------------------------------------------------
 
 
+#: Records per page when only their ids are listed (Kobo allows up to 30,000).
+KOBO_ID_PAGE = 10_000
+
+
 class KoboToolbox(FieldServer):
     """KoboToolbox API v2: ``Authorization: Token <key>``; ``GET /api/v2/assets/{uid}/data/``
     with ``start``/``limit`` paging (``next`` link) and a Mongo-style ``query`` on
     ``_submission_time``; edits carry ``meta/deprecatedID`` (and ``meta/rootUuid`` on newer
-    servers). Kobo keeps no tombstones: deletions are not reported. Publishing goes through
-    Kobo's own XLSForm import, not this API: upload the XLSX from Égide's forms page.
+    servers). Kobo keeps no tombstones: a deletion is seen as a record Égide holds that the
+    server no longer lists (:meth:`present`, the ids only, ``fields`` param). Publishing goes
+    through Kobo's own XLSForm import, not this API: upload the XLSX from Égide's forms page.
     [interop.md §3: KPI kpi/docs/api/v2/data/list.md, kpi/paginators.py; third-party fixture]
     """
 
@@ -381,7 +400,33 @@ class KoboToolbox(FieldServer):
             path = str(link) if link else None
 
     def deletions(self, form_id: str, deleted_after: str) -> Iterator[Submission | RecordError]:
-        return iter(())
+        return iter(())  # no tombstones: see present()
+
+    def present(self, form_id: str) -> set[str] | None:
+        uid = self.config.assets.get(form_id)
+        if not uid:
+            return None
+        params = {
+            "format": "json",
+            "start": "0",
+            "limit": str(KOBO_ID_PAGE),
+            "fields": json.dumps(list(KOBO_ID_FIELDS)),
+        }
+        path: str | None = (
+            f"/api/v2/assets/{urllib.parse.quote(uid, safe='')}/data/?"
+            + urllib.parse.urlencode(params)
+        )
+        ids: set[str] = set()
+        while path:
+            page = self._get(path, f"the list of {form_id}")
+            if not isinstance(page, dict) or not isinstance(page.get("results"), list):
+                raise ServerError(f"KoboToolbox's answer for {form_id} is not a page of records.")
+            for record in page["results"]:
+                if isinstance(record, dict):
+                    ids.update(i for i in kobo_ids(record) if i)
+            link = page.get("next")
+            path = str(link) if link else None
+        return ids
 
     def attachment(self, submission: Submission, name: str) -> bytes | None:
         for item in submission.extra.get("kobo_attachments", []):

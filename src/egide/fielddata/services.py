@@ -447,6 +447,12 @@ def _attachments(server: FieldServer, record: SubmissionRecord, submission: Subm
         )
 
 
+DELETED_REASON = _(
+    "Deleted on the field server. What Égide made of it is kept: close or correct it "
+    "in Égide if needed."
+)
+
+
 def deletion_apply(*, run: ImportRun | None, source: Source, submission: Submission) -> str:
     """A submission deleted on the server: reported; what Égide made of it is kept."""
     with transaction.atomic():
@@ -454,13 +460,31 @@ def deletion_apply(*, run: ImportRun | None, source: Source, submission: Submiss
         if record is not None and not record.deleted_on_server:
             record.deleted_on_server = True
             record.save(update_fields=["deleted_on_server", "updated_at"])
-        reason = _(
-            "Deleted on the field server. What Égide made of it is kept: close or correct it "
-            "in Égide if needed."
-        )
         return _outcome(
-            run, record, submission.logical_id, submission.form_id, Outcome.DELETED, reason
+            run, record, submission.logical_id, submission.form_id, Outcome.DELETED, DELETED_REASON
         )
+
+
+def gone_apply(*, run: ImportRun | None, source: Source, form_id: str, present: set[str]) -> int:
+    """A server that keeps no trace of deletions (Kobo) listed *present*, the ids of every
+    version it still holds: each submission Égide holds from it that is in neither by its
+    stable id nor by its current version was deleted there. Reported as by `deletion_apply`;
+    returns how many."""
+    held = SubmissionRecord.objects.filter(
+        server=source.server, project=source.project, form_id=form_id, deleted_on_server=False
+    ).exclude(status=Outcome.SKIPPED)
+    gone = [
+        pk
+        for pk, logical, instance in held.values_list("pk", "logical_id", "instance_id").iterator()
+        if logical not in present and instance not in present
+    ]
+    for pk in gone:
+        with transaction.atomic():
+            record = SubmissionRecord.objects.select_for_update().get(pk=pk)
+            record.deleted_on_server = True
+            record.save(update_fields=["deleted_on_server", "updated_at"])
+            _outcome(run, record, record.logical_id, form_id, Outcome.DELETED, DELETED_REASON)
+    return len(gone)
 
 
 def apply_all(
@@ -759,6 +783,11 @@ def _pull_forms(
             counts[deletion_apply(run=run, source=source, submission=item)] += 1
             if item.deleted_at is not None:
                 deleted = _later(deleted, format_time(item.deleted_at))
+        present = server.present(form_id)
+        if present is not None:
+            counts[Outcome.DELETED] += gone_apply(
+                run=run, source=source, form_id=form_id, present=present
+            )
         mark.changed_after = _later(mark.changed_after, newest)
         mark.deleted_after = _later(mark.deleted_after, deleted)
         mark.save()

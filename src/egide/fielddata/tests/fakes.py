@@ -245,6 +245,9 @@ class FakeKobo:
         records.sort(key=lambda r: r["_submission_time"])
         start, limit = int(query.get("start", 0)), int(query.get("limit", 100))
         page = records[start : start + limit]
+        if "fields" in query:  # only the fields asked for (a JSON list)
+            wanted = json.loads(query["fields"])
+            page = [{k: r[k] for k in wanted if k in r} for r in page]
         following = None
         if start + limit < len(records):
             params = {**query, "start": str(start + limit)}

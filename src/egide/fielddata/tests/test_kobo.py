@@ -94,7 +94,38 @@ def test_kobo_pull_creates_then_changes_nothing(kobo: Any, kobo_connection: Any)
     assert Watermark.objects.get(form_id="egide_alerte").changed_after == "2026-11-24T03:00:00.000Z"
     again = services.pull(connection=kobo_connection, actor=None)
     assert sum(again.counts.values()) == 0
-    assert "query=%7B%22_submission_time%22" in fake.requests[-1][1]
+    pulls = [p for _m, p in fake.requests if "fields=" not in p]
+    assert "query=%7B%22_submission_time%22" in pulls[-1]
+
+
+def test_kobo_deletion_is_reported(kobo: Any, kobo_connection: Any) -> None:
+    """Kobo keeps no tombstones: a record Égide holds that the server no longer lists (by its
+    stable id or its current version) was deleted there — reported, the alert kept."""
+    fake, _url = kobo
+    fake.assets["aEgideAlerte"] = [
+        kobo_record("k1", time="2026-11-24T01:00:00"),
+        kobo_record("k2", time="2026-11-24T02:00:00"),
+        kobo_record("k3", time="2026-11-24T03:00:00", root="k3"),
+    ]
+    first = services.pull(connection=kobo_connection, actor=None, page_size=2)
+    assert first.counts["created"] == 3 and not first.counts["deleted"]
+    # k1 edited without a rootUuid (only its new version is listed), k3 edited with one, k2 gone.
+    fake.assets["aEgideAlerte"] = [
+        kobo_record("k1-v2", time="2026-11-24T04:00:00", deprecated="k1", urgency="normal"),
+        kobo_record(
+            "k3-v2", time="2026-11-24T05:00:00", root="k3", deprecated="k3", urgency="normal"
+        ),
+    ]
+    run = services.pull(connection=kobo_connection, actor=None)
+    assert run.counts["deleted"] == 1 and run.counts["updated"] == 2, run.counts
+    gone = SubmissionRecord.objects.get(deleted_on_server=True)
+    assert gone.logical_id == "uuid:k2"
+    assert Alert.objects.count() == 3  # what Égide made of it is kept
+    assert run.outcomes.filter(outcome="deleted", reference="uuid:k2").exists()
+    # The listing asks for the ids only; a second pull reports it no more.
+    listing = [p for _m, p in fake.requests if "fields=" in p][-1]
+    assert "meta%2FrootUuid" in listing
+    assert services.pull(connection=kobo_connection, actor=None).counts["deleted"] == 0
 
 
 def test_kobo_edit_updates_in_place(kobo: Any, kobo_connection: Any) -> None:
