@@ -101,11 +101,17 @@ class _Writer(Source):
     def __init__(self) -> None:
         self.done: set[str] = set()
         self.seconds: Counter[str] = Counter()
+        self.additive: set[str] = set()  # parts whose quarters and years are sums of months
+        self.write_additive = True  # False: skip them (quarters and years: summed instead)
 
     def write(self, part: Part, rows: QuerySet[Any], spans: Sequence[Span]) -> bool:
         if part.name in self.done:
             return True  # a part two indicators share (direct beneficiaries' served cases)
         self.done.add(part.name)
+        if part.additive:
+            self.additive.add(part.name)
+            if not self.write_additive:
+                return True
         started = time.perf_counter()
         _insert(part, rows, spans)
         self.seconds[part.name] += time.perf_counter() - started
@@ -151,6 +157,34 @@ def _insert(part: Part, rows: QuerySet[Any], spans: Sequence[Span]) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, [*params, *select_params])
+
+
+def _derive(targets: Sequence[periods.Period], writer: _Writer) -> None:
+    """The additive parts of quarters and years, summed from their months' rows (a record
+    falls in exactly one month; people counted once are not additive and are counted)."""
+    if not writer.additive or not targets:
+        return
+    started = time.perf_counter()
+    table = connection.ops.quote_name(Fact._meta.db_table)
+    parts = sorted(writer.additive)
+    with connection.cursor() as cursor:
+        for target in targets:
+            months = [p.id for p in _months_in(target)]
+            cursor.execute(
+                f"INSERT INTO {table} (part, period, region_id, c1, c2, c3, n, value, "  # noqa: S608 - table name quoted, values are parameters
+                "pending_until) SELECT part, %s, region_id, c1, c2, c3, SUM(n), NULL, "
+                f"pending_until FROM {table} WHERE period IN ({', '.join(['%s'] * len(months))}) "
+                f"AND part IN ({', '.join(['%s'] * len(parts))}) "
+                "GROUP BY part, region_id, c1, c2, c3, pending_until",
+                [target.id, *months, *parts],
+            )
+    writer.seconds["(quarters and years summed)"] += time.perf_counter() - started
+
+
+def _months_in(period: periods.Period) -> list[periods.Period]:
+    if period.type is periods.PeriodType.MONTHLY:
+        return [period]
+    return [m for child in period.children() for m in _months_in(child)]
 
 
 def _compute(spans: Sequence[Span], writer: _Writer) -> None:
@@ -256,10 +290,13 @@ def refresh(months: Iterable[date] | None = None, *, full: bool = False) -> Refr
         plan = _periods_of(todo)
         if not full and plan:
             Fact.objects.filter(period__in=[p.id for p in plan]).delete()
-        for t in _TYPES:
+        for t in _TYPES:  # months first: quarters and years sum their additive parts
+            writer.write_additive = t is periods.PeriodType.MONTHLY
             spans = [_span(p) for p in plan if p.type is t]
             if spans:
                 _compute(spans, writer)
+                if not writer.write_additive:
+                    _derive([p for p in plan if p.type is t], writer)
         DirtyMonth.objects.filter(pk__in=[pk for pk, _m in read]).delete()
         now = timezone.now()
         state.refreshed_at = now
