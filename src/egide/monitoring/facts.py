@@ -100,7 +100,7 @@ class _Writer(Source):
 
     def __init__(self) -> None:
         self.done: set[str] = set()
-        self.seconds: Counter[str] = Counter()
+        self.seconds: dict[str, float] = {}
         self.additive: set[str] = set()  # parts whose quarters and years are sums of months
         self.write_additive = True  # False: skip them (quarters and years: summed instead)
 
@@ -114,8 +114,12 @@ class _Writer(Source):
                 return True
         started = time.perf_counter()
         _insert(part, rows, spans)
-        self.seconds[part.name] += time.perf_counter() - started
+        _add_time(self.seconds, part.name, started)
         return True
+
+
+def _add_time(seconds: dict[str, float], key: str, started: float) -> None:
+    seconds[key] = seconds.get(key, 0.0) + time.perf_counter() - started
 
 
 def _insert(part: Part, rows: QuerySet[Any], spans: Sequence[Span]) -> None:
@@ -123,7 +127,8 @@ def _insert(part: Part, rows: QuerySet[Any], spans: Sequence[Span]) -> None:
     qn = connection.ops.quote_name
 
     def null(field: str) -> str:  # typed, or UNION ALL makes it text on PostgreSQL
-        return f"CAST(NULL AS {Fact._meta.get_field(field).db_type(connection)})"
+        db_type = Fact._meta.get_field(field).db_type(connection)  # type: ignore[union-attr]
+        return f"CAST(NULL AS {db_type})"
 
     selects: list[str] = []
     select_params: list[Any] = []
@@ -178,7 +183,7 @@ def _derive(targets: Sequence[periods.Period], writer: _Writer) -> None:
                 "GROUP BY part, region_id, c1, c2, c3, pending_until",
                 [target.id, *months, *parts],
             )
-    writer.seconds["(quarters and years summed)"] += time.perf_counter() - started
+    _add_time(writer.seconds, "(quarters and years summed)", started)
 
 
 def _months_in(period: periods.Period) -> list[periods.Period]:
@@ -206,7 +211,7 @@ def _compute(spans: Sequence[Span], writer: _Writer) -> None:
         for span_id, by_region in medians.items()
         for code, m in by_region.items()
     )
-    writer.seconds[MEDIAN_PART] += time.perf_counter() - started
+    _add_time(writer.seconds, MEDIAN_PART, started)
 
 
 def _data_months() -> list[date]:
@@ -229,7 +234,7 @@ def _data_months() -> list[date]:
         (Dialogue, ("held_on",)),
         (Workshop, ("held_on",)),
     ):
-        agg = model.objects.aggregate(  # type: ignore[attr-defined]
+        agg = model.objects.aggregate(
             **{f"lo_{f}": Min(f) for f in fields}, **{f"hi_{f}": Max(f) for f in fields}
         )
         for key, value in agg.items():

@@ -230,9 +230,7 @@ def _watched() -> list[Watched]:
         Watched("screening.AssessmentPurpose", ("id", "assessment_id", "purpose"), _purpose),
         Watched("training.Attendance", ("id", "day", "present", "enrollment_id"), _attendance),
         Watched("training.Enrollment", ("id", "participant_id", "session_id"), _enrollment),
-        Watched(
-            "training.Participant", ("id", "sex", "age_band", "actor_type"), _participant
-        ),
+        Watched("training.Participant", ("id", "sex", "age_band", "actor_type"), _participant),
         Watched("training.TrainingSession", ("id", "kind", "region_id"), _session),
         Watched("policy.Workshop", ("id", "held_on", "session_id"), _workshop),
         Watched("policy.WorkshopSeat", ("id", "workshop_id", "enrollment_id"), _seat),

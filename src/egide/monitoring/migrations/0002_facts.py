@@ -4,43 +4,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0001_targets'),
+        ("monitoring", "0001_targets"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DirtyMonth',
+            name="DirtyMonth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(db_index=True)),
             ],
         ),
         migrations.CreateModel(
-            name='FactState',
+            name="FactState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('built_at', models.DateTimeField(null=True)),
-                ('refreshed_at', models.DateTimeField(null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("built_at", models.DateTimeField(null=True)),
+                ("refreshed_at", models.DateTimeField(null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Fact',
+            name="Fact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('part', models.CharField(max_length=60)),
-                ('period', models.CharField(max_length=6)),
-                ('region_id', models.BigIntegerField(null=True)),
-                ('c1', models.CharField(default='', max_length=60)),
-                ('c2', models.CharField(default='', max_length=60)),
-                ('c3', models.CharField(default='', max_length=60)),
-                ('n', models.BigIntegerField()),
-                ('value', models.FloatField(null=True)),
-                ('pending_until', models.DateTimeField(null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("part", models.CharField(max_length=60)),
+                ("period", models.CharField(max_length=6)),
+                ("region_id", models.BigIntegerField(null=True)),
+                ("c1", models.CharField(default="", max_length=60)),
+                ("c2", models.CharField(default="", max_length=60)),
+                ("c3", models.CharField(default="", max_length=60)),
+                ("n", models.BigIntegerField()),
+                ("value", models.FloatField(null=True)),
+                ("pending_until", models.DateTimeField(null=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['period', 'part'], name='monitoring_fact_period')],
+                "indexes": [models.Index(fields=["period", "part"], name="monitoring_fact_period")],
             },
         ),
     ]
