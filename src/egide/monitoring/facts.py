@@ -35,10 +35,12 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from egide.monitoring import periods
-from egide.monitoring.models import DirtyMonth, Fact, FactState
+from egide.monitoring.models import DirtyMonth, Fact, FactState, Member
 from egide.monitoring.queries import (
+    DAYS_SQL,
     QUERIES,
     Cube,
     Median,
@@ -47,6 +49,7 @@ from egide.monitoring.queries import (
     Span,
     _region_codes,
     days_to_service,
+    served_cases_sql,
     using_source,
 )
 
@@ -73,8 +76,11 @@ def whole_periods(spans: Sequence[Span]) -> list[periods.Period] | None:
     return out
 
 
-def month_of(value: date | datetime | None) -> date | None:
-    """First day of the month of *value* (a datetime in the current time zone)."""
+def month_of(value: date | datetime | str | None) -> date | None:
+    """First day of the month of *value* (a datetime in the current time zone; text as a
+    model field may hold it before it is read back)."""
+    if isinstance(value, str):
+        value = parse_datetime(value) or parse_date(value)
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -96,24 +102,28 @@ def _periods_of(months: Iterable[date]) -> list[periods.Period]:
 
 
 class _Writer(Source):
-    """Turns each grouped query into an ``INSERT INTO monitoring_fact … SELECT`` of its rows."""
+    """Turns each grouped query of one month pass into an ``INSERT … SELECT`` of its rows: the
+    counts themselves (additive parts, into ``Fact``) or the people counted (``Member``)."""
 
     def __init__(self) -> None:
         self.done: set[str] = set()
         self.seconds: dict[str, float] = {}
         self.additive: set[str] = set()  # parts whose quarters and years are sums of months
-        self.write_additive = True  # False: skip them (quarters and years: summed instead)
+        self.distinct: set[str] = set()  # parts counted with COUNT(DISTINCT who) per period
 
-    def write(self, part: Part, rows: QuerySet[Any], spans: Sequence[Span]) -> bool:
+    def write(
+        self, part: Part, rows: QuerySet[Any], members: QuerySet[Any] | None, spans: Sequence[Span]
+    ) -> bool:
         if part.name in self.done:
             return True  # a part two indicators share (direct beneficiaries' served cases)
         self.done.add(part.name)
-        if part.additive:
-            self.additive.add(part.name)
-            if not self.write_additive:
-                return True
         started = time.perf_counter()
-        _insert(part, rows, spans)
+        if members is None:
+            self.additive.add(part.name)
+            _insert(part, rows, spans)
+        else:
+            self.distinct.add(part.name)
+            _insert_members(part, members, spans)
         _add_time(self.seconds, part.name, started)
         return True
 
@@ -122,79 +132,173 @@ def _add_time(seconds: dict[str, float], key: str, started: float) -> None:
     seconds[key] = seconds.get(key, 0.0) + time.perf_counter() - started
 
 
-def _insert(part: Part, rows: QuerySet[Any], spans: Sequence[Span]) -> None:
-    sql, params = rows.query.sql_with_params()
+def _null(model: Any, field: str) -> str:
+    """A typed NULL (UNION ALL would make an untyped one text on PostgreSQL)."""
+    db_type = model._meta.get_field(field).db_type(connection)
+    return f"CAST(NULL AS {db_type})"
+
+
+def _head(part: Part, spans: Sequence[Span], model: Any) -> list[tuple[str, list[Any]]]:
+    """The part, period and region columns of an insert from the grouped query ``q``."""
     qn = connection.ops.quote_name
+    cols: list[tuple[str, list[Any]]] = [("%s", [part.name])]
+    cols.append((f"q.{qn('_p')}", []) if len(spans) > 1 else ("%s", [spans[0].id]))
+    cols.append((f"q.{qn('_r')}" if part.by_region else _null(model, "region_id"), []))
+    return cols
 
-    def null(field: str) -> str:  # typed, or UNION ALL makes it text on PostgreSQL
-        db_type = Fact._meta.get_field(field).db_type(connection)  # type: ignore[union-attr]
-        return f"CAST(NULL AS {db_type})"
 
-    selects: list[str] = []
-    select_params: list[Any] = []
+def _categories(part: Part, extra: list[tuple[str, list[Any]]]) -> list[tuple[str, list[Any]]]:
+    qn = connection.ops.quote_name
+    cats = [(f"COALESCE(q.{qn('_d_' + d)}, '')", []) for d in part.dims] + extra
+    if len(cats) > 3:
+        raise ValueError(f"{part.name}: more than three categories")
+    return cats + [("''", [])] * (3 - len(cats))
+
+
+def _run(sql: str, params: list[Any], table: str, columns: str, selects: list[Any]) -> None:
+    parts = [c for c, _p in selects]
+    values = [v for _c, p in selects for v in p]
+    statement = (
+        f"WITH q AS ({sql}) INSERT INTO {connection.ops.quote_name(table)} ({columns}) "  # noqa: S608 - identifiers quoted, values are parameters
+        + " UNION ALL ".join(parts)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, *values])
+
+
+def _select(cols: list[tuple[str, list[Any]]], where: str) -> tuple[str, list[Any]]:
+    sql = f"SELECT {', '.join(c for c, _p in cols)} FROM q"  # noqa: S608 - as above
+    if where:
+        sql += f" WHERE {where}"
+    return sql, [v for _c, p in cols for v in p]
+
+
+def _insert(part: Part, rows: QuerySet[Any], spans: Sequence[Span]) -> None:
+    """``INSERT INTO monitoring_fact … SELECT`` the grouped *rows* (one SELECT per measure)."""
+    qn = connection.ops.quote_name
+    sql, params = rows.query.sql_with_params()
+    selects = []
     for measure in part.measures:
-        cols: list[tuple[str, list[Any]]] = [("%s", [part.name])]
-        if len(spans) > 1:
-            cols.append((f"q.{qn('_p')}", []))
-        else:
-            cols.append(("%s", [spans[0].id]))
-        cols.append((f"q.{qn('_r')}" if part.by_region else null("region_id"), []))
-        cats: list[tuple[str, list[Any]]] = [
-            (f"COALESCE(q.{qn('_d_' + d)}, '')", []) for d in part.dims
-        ]
-        if measure != "_n":
-            cats.append(("%s", [measure]))
-        if len(cats) > 3:
-            raise ValueError(f"{part.name}: more than three categories")
-        cats += [("''", [])] * (3 - len(cats))
-        cols += cats
+        extra: list[tuple[str, list[Any]]] = [] if measure == "_n" else [("%s", [measure])]
+        cols = _head(part, spans, Fact) + _categories(part, extra)
         cols.append((f"q.{qn(measure)}", []))
-        cols.append((f"q.{qn('_u')}" if part.pending_due else null("pending_until"), []))
+        until = f"q.{qn('_u')}" if part.pending_due else _null(Fact, "pending_until")
+        cols.append((until, []))
         where = f"q.{qn(measure)} > 0"
         if len(spans) > 1:
             where += f" AND q.{qn('_p')} <> ''"
-        selects.append(f"SELECT {', '.join(c for c, _p in cols)} FROM q WHERE {where}")  # noqa: S608 - identifiers quoted, values are parameters
-        for _c, p in cols:
-            select_params += p
-    statement = (
-        f"WITH q AS ({sql}) INSERT INTO {qn(Fact._meta.db_table)} "  # noqa: S608 - as above
-        "(part, period, region_id, c1, c2, c3, n, pending_until) " + " UNION ALL ".join(selects)
+        selects.append(_select(cols, where))
+    _run(
+        sql,
+        list(params),
+        Fact._meta.db_table,
+        "part, period, region_id, c1, c2, c3, n, pending_until",
+        selects,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, *select_params])
 
 
-def _derive(targets: Sequence[periods.Period], writer: _Writer) -> None:
-    """The additive parts of quarters and years, summed from their months' rows (a record
-    falls in exactly one month; people counted once are not additive and are counted)."""
-    if not writer.additive or not targets:
-        return
-    started = time.perf_counter()
-    table = connection.ops.quote_name(Fact._meta.db_table)
-    parts = sorted(writer.additive)
-    with connection.cursor() as cursor:
-        for target in targets:
-            months = [p.id for p in _months_in(target)]
-            cursor.execute(
-                f"INSERT INTO {table} (part, period, region_id, c1, c2, c3, n, value, "  # noqa: S608 - table name quoted, values are parameters
-                "pending_until) SELECT part, %s, region_id, c1, c2, c3, SUM(n), NULL, "
-                f"pending_until FROM {table} WHERE period IN ({', '.join(['%s'] * len(months))}) "
-                f"AND part IN ({', '.join(['%s'] * len(parts))}) "
-                "GROUP BY part, region_id, c1, c2, c3, pending_until",
-                [target.id, *months, *parts],
-            )
-    _add_time(writer.seconds, "(quarters and years summed)", started)
+def _insert_members(part: Part, members: QuerySet[Any], spans: Sequence[Span]) -> None:
+    """``INSERT INTO monitoring_member … SELECT`` the people of a month (one row each)."""
+    qn = connection.ops.quote_name
+    sql, params = members.query.sql_with_params()
+    cols = _head(part, spans, Member) + _categories(part, [])
+    cols.append((f"q.{qn('_who')}", []))
+    where = f"q.{qn('_p')} <> ''" if len(spans) > 1 else ""
+    _run(
+        sql,
+        list(params),
+        Member._meta.db_table,
+        "part, month, region_id, c1, c2, c3, who",
+        [_select(cols, where)],
+    )
 
 
-def _months_in(period: periods.Period) -> list[periods.Period]:
+def _months_in(period: periods.Period) -> list[str]:
     if period.type is periods.PeriodType.MONTHLY:
-        return [period]
+        return [period.id]
     return [m for child in period.children() for m in _months_in(child)]
 
 
+def _in(values: Sequence[Any]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _derive(targets: Sequence[periods.Period], writer: _Writer) -> None:
+    """Each period's count of people counted once, COUNT(DISTINCT who) over its months'
+    members; and the quarters' and years' additive counts, summed from their months' rows (a
+    record falls in exactly one month)."""
+    started = time.perf_counter()
+    fact, member = (connection.ops.quote_name(m._meta.db_table) for m in (Fact, Member))
+    distinct, additive = sorted(writer.distinct), sorted(writer.additive)
+    with connection.cursor() as cursor:
+        for target in targets:
+            months = _months_in(target)
+            if distinct:
+                cursor.execute(
+                    f"INSERT INTO {fact} (part, period, region_id, c1, c2, c3, n) "  # noqa: S608 - table names quoted, values are parameters
+                    "SELECT part, %s, region_id, c1, c2, c3, COUNT(DISTINCT who) "
+                    f"FROM {member} WHERE month IN ({_in(months)}) AND part IN ({_in(distinct)}) "
+                    "GROUP BY part, region_id, c1, c2, c3 HAVING COUNT(DISTINCT who) > 0",
+                    [target.id, *months, *distinct],
+                )
+            if additive and target.type is not periods.PeriodType.MONTHLY:
+                cursor.execute(
+                    f"INSERT INTO {fact} (part, period, region_id, c1, c2, c3, n, "  # noqa: S608 - as above
+                    "pending_until) SELECT part, %s, region_id, c1, c2, c3, SUM(n), "
+                    f"pending_until FROM {fact} WHERE period IN ({_in(months)}) "
+                    f"AND part IN ({_in(additive)}) "
+                    "GROUP BY part, region_id, c1, c2, c3, pending_until",
+                    [target.id, *months, *additive],
+                )
+    _add_time(writer.seconds, "(periods from months)", started)
+
+
+def _medians(plan: Sequence[periods.Period], writer: _Writer) -> None:
+    """II.5 for each period of *plan*. PostgreSQL: each case first served in a changed month
+    becomes a member with its days (the live query's expression), and each period's median is
+    ``percentile_cont`` over its months' members. SQLite (no percentile function): the live
+    computation, one query per period type, its few results stored."""
+    started = time.perf_counter()
+    months = [_span(p) for p in plan if p.type is periods.PeriodType.MONTHLY]
+    if connection.vendor != "postgresql":
+        for t in _TYPES:
+            spans = [_span(p) for p in plan if p.type is t]
+            if spans:
+                found = days_to_service(spans)
+                Fact.objects.bulk_create(
+                    Fact(part=MEDIAN_PART, period=span_id, c1=code, n=m.n, value=m.value)
+                    for span_id, by_region in found.items()
+                    for code, m in by_region.items()
+                )
+        _add_time(writer.seconds, MEDIAN_PART, started)
+        return
+    fact, member = (connection.ops.quote_name(m._meta.db_table) for m in (Fact, Member))
+    with connection.cursor() as cursor:
+        if months:
+            inner, bucket, params = served_cases_sql(months)
+            cursor.execute(
+                f"INSERT INTO {member} (part, month, region_id, c1, c2, c3, who, days) "  # noqa: S608 - table names quoted, values are parameters
+                "SELECT %s, bucket, region_id, '', '', '', case_id, days FROM "
+                f"(SELECT {bucket} AS bucket, region_id, case_id, {DAYS_SQL} AS days "
+                f"FROM ({inner}) s WHERE first_alert IS NOT NULL) t WHERE bucket IS NOT NULL",
+                [MEDIAN_PART, *params],
+            )
+        for target in plan:
+            in_months = _months_in(target)
+            cursor.execute(
+                f"INSERT INTO {fact} (part, period, c1, c2, c3, n, value) "  # noqa: S608 - as above
+                "SELECT %s, %s, COALESCE(g.code, ''), '', '', COUNT(*), "
+                "percentile_cont(0.5) WITHIN GROUP (ORDER BY m.days) "
+                f"FROM {member} m LEFT JOIN core_region g ON g.id = m.region_id "
+                f"WHERE m.part = %s AND m.month IN ({_in(in_months)}) "
+                "GROUP BY GROUPING SETS ((g.code), ()) HAVING COUNT(*) > 0",
+                [MEDIAN_PART, target.id, MEDIAN_PART, *in_months],
+            )
+    _add_time(writer.seconds, MEDIAN_PART, started)
+
+
 def _compute(spans: Sequence[Span], writer: _Writer) -> None:
-    """Every summarised indicator's queries over *spans* (periods of one type), written."""
-    writer.done = set()  # a part is written once per set of spans
+    """Every summarised indicator's queries over *spans* (months), written."""
     with using_source(writer):
         for computation, query in QUERIES.items():
             if computation in LIVE_ONLY:
@@ -204,14 +308,6 @@ def _compute(spans: Sequence[Span], writer: _Writer) -> None:
                 query.national(spans)
             for fn in query.overlapping.values():
                 fn(spans)
-    started = time.perf_counter()
-    medians = days_to_service(spans)  # a handful of rows per period: written as they come
-    Fact.objects.bulk_create(
-        Fact(part=MEDIAN_PART, period=span_id, c1=code, n=m.n, value=m.value)
-        for span_id, by_region in medians.items()
-        for code, m in by_region.items()
-    )
-    _add_time(writer.seconds, MEDIAN_PART, started)
 
 
 def _data_months() -> list[date]:
@@ -266,22 +362,35 @@ class Refreshed:
     by_part: dict[str, float]
 
 
-def _state() -> FactState:
-    """The one FactState row, locked until the end of the transaction."""
-    state = FactState.objects.select_for_update().filter(pk=1).first()
-    if state is None:
-        FactState.objects.get_or_create(pk=1)
-        state = FactState.objects.select_for_update().get(pk=1)
-    return state
+def _state(wait: bool) -> FactState | None:
+    """The one FactState row, locked until the end of the transaction (None: another refresh
+    holds it and *wait* is False)."""
+    FactState.objects.get_or_create(pk=1)
+    return FactState.objects.select_for_update(skip_locked=not wait).filter(pk=1).first()
 
 
 def refresh(months: Iterable[date] | None = None, *, full: bool = False) -> Refreshed:
-    """Recompute the marked months (all of them, or only *months*), with their quarters and
-    years; with *full*, every period that has records (and the summary counts as built)."""
+    """Recompute the marked months (all of them, or only those of *months*), with their
+    quarters and years; with *full*, every period that has records (and the summary counts as
+    built). Waits for a refresh already running."""
+    done = _refresh(months, full=full, wait=True)
+    if done is None:  # pragma: no cover - waiting, the lock is always obtained
+        raise RuntimeError("monitoring summary: lock not obtained")
+    return done
+
+
+def try_refresh(months: Iterable[date]) -> Refreshed | None:
+    """``refresh(months)``, or None at once when another refresh is running."""
+    return _refresh(months, full=False, wait=False)
+
+
+def _refresh(months: Iterable[date] | None, *, full: bool, wait: bool) -> Refreshed | None:
     started = time.perf_counter()
     writer = _Writer()
     with transaction.atomic():
-        state = _state()
+        state = _state(wait)
+        if state is None:
+            return None
         marks = DirtyMonth.objects.all()
         if months is not None and not full:
             wanted = sorted({m.replace(day=1) for m in months})
@@ -290,18 +399,19 @@ def refresh(months: Iterable[date] | None = None, *, full: bool = False) -> Refr
         if full:
             todo = _data_months()
             Fact.objects.all().delete()
+            Member.objects.all().delete()
         else:
             todo = sorted({m for _pk, m in read})
         plan = _periods_of(todo)
         if not full and plan:
             Fact.objects.filter(period__in=[p.id for p in plan]).delete()
-        for t in _TYPES:  # months first: quarters and years sum their additive parts
-            writer.write_additive = t is periods.PeriodType.MONTHLY
-            spans = [_span(p) for p in plan if p.type is t]
-            if spans:
-                _compute(spans, writer)
-                if not writer.write_additive:
-                    _derive([p for p in plan if p.type is t], writer)
+            Member.objects.filter(month__in=[m.strftime("%Y%m") for m in todo]).delete()
+        month_spans = [_span(p) for p in plan if p.type is periods.PeriodType.MONTHLY]
+        if month_spans:
+            # One pass over the changed months' records; quarters and years from their months.
+            _compute(month_spans, writer)
+            _medians(plan, writer)
+            _derive(plan, writer)
         DirtyMonth.objects.filter(pk__in=[pk for pk, _m in read]).delete()
         now = timezone.now()
         state.refreshed_at = now
@@ -380,6 +490,8 @@ def source_for(spans: Sequence[Span]) -> Source | None:
     last = max(p.end for p in plan)
     dirty = DirtyMonth.objects.filter(month__gte=first, month__lte=last)
     months = sorted(set(dirty.values_list("month", flat=True)))
-    if months:
-        refresh(months)
+    if months and try_refresh(months) is None:
+        # Another refresh (the nightly rebuild, say) is running: count from the records
+        # rather than wait for it or show figures older than a change.
+        return None
     return _Reader(spans)

@@ -114,3 +114,26 @@ class FactState(models.Model):
 
     def __str__(self) -> str:
         return f"facts built {self.built_at}"
+
+
+class Member(models.Model):
+    """Who a count of people counted once takes in one month (``egide.monitoring.facts``): one
+    row per person (``who``: a participant or a case) and month, with the region and categories
+    they are counted under, so that a quarter's or a year's count is a COUNT(DISTINCT who) over
+    its months' rows. For II.5, one row per case first served in the month, with its days from
+    first alert to first service."""
+
+    part = models.CharField(max_length=60)
+    month = models.CharField(max_length=6)  # DHIS2 month, e.g. 202403
+    region_id = models.BigIntegerField(null=True)
+    c1 = models.CharField(max_length=60, default="")
+    c2 = models.CharField(max_length=60, default="")
+    c3 = models.CharField(max_length=60, default="")
+    who = models.BigIntegerField(null=True)
+    days = models.FloatField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "part"], name="monitoring_member_month")]
+
+    def __str__(self) -> str:
+        return f"{self.part} {self.month}"

@@ -134,8 +134,12 @@ class Source:
         """The cubes of *part* per span, or None to count them from the records."""
         return None
 
-    def write(self, part: Part, rows: QuerySet[Any], spans: Sequence[Span]) -> bool:
-        """Store the grouped *rows* of *part*; True when done (nothing to return then)."""
+    def write(
+        self, part: Part, rows: QuerySet[Any], members: QuerySet[Any] | None, spans: Sequence[Span]
+    ) -> bool:
+        """Store the grouped *rows* of *part* — or, for people counted once, its *members*
+        (the same rows before counting, one per person, ``_who``); True when done (nothing to
+        return then)."""
         return False
 
     def medians(self, spans: Sequence[Span]) -> dict[str, dict[str, Median]] | None:
@@ -211,8 +215,20 @@ def grouped(
         annotations["_u"] = Case(When(pending[1], then=F(pending[0])), default=None)
     keys = list(annotations)
     rows = queryset.annotate(**annotations).values(*keys).annotate(**measures).order_by()
-    if source is not None and source.write(part, rows, spans):
-        return {s.id: Counter() for s in spans}
+    if source is not None:
+        members = None
+        if not part.additive:
+            (counted,) = measures.values()  # COUNT(DISTINCT who)
+            who = counted.get_source_expressions()[0]
+            members = (
+                queryset.annotate(**annotations)
+                .annotate(_who=who)
+                .values(*keys, "_who")
+                .distinct()
+                .order_by()
+            )
+        if source.write(part, rows, members, spans):
+            return {s.id: Counter() for s in spans}
     codes = _region_codes() if region_field else {}
     out: dict[str, Cube] = {s.id: Counter() for s in spans}
     for row in rows:
@@ -595,14 +611,10 @@ class Median:
     value: float | None
 
 
-def days_to_service(spans: Sequence[Span]) -> dict[str, dict[str, Median]]:
-    """Per span and region code ("" = national): the median days from a case's first alert to
-    its first service, over the cases whose first service falls in the span."""
-    source = _SOURCE.get()
-    found = source.medians(spans) if source is not None else None
-    if found is not None:
-        return found
-    tz = timezone.get_current_timezone()
+def served_cases_sql(spans: Sequence[Span]) -> tuple[str, str, list[Any]]:
+    """II.5's cases: a query of each case first served within the spans' window (``case_id``,
+    ``region_id``, ``first_service``, ``first_alert``), the CASE expression of its span
+    (``bucket``, from ``first_service``) and the parameters of both, in order."""
     window_start = min((s.start for s in spans if s.start), default=date(1900, 1, 1))
     window_end = max((s.end for s in spans if s.end), default=date(2999, 12, 31))
     params: list[Any] = []
@@ -613,7 +625,8 @@ def days_to_service(spans: Sequence[Span]) -> dict[str, dict[str, Median]]:
         buckets.append("WHEN first_service >= %s AND first_service < %s THEN %s")
         params += [start, end, s.id]
     inner = (
-        "SELECT c.region_id AS region_id, MIN(r.delivered_at) AS first_service, "
+        "SELECT r.case_id AS case_id, c.region_id AS region_id, "
+        "MIN(r.delivered_at) AS first_service, "
         "(SELECT MIN(a.created_at) FROM cases_alert a WHERE a.case_id = r.case_id) AS first_alert "
         "FROM referrals_referral r JOIN cases_case c ON c.id = r.case_id "
         "WHERE r.delivered_at IS NOT NULL AND r.case_id IN (SELECT w.case_id FROM "
@@ -624,19 +637,34 @@ def days_to_service(spans: Sequence[Span]) -> dict[str, dict[str, Median]]:
     # (A case first served in the window was served in it: the IN only spares the grouping
     # of every other case.)
     window = [_aware(window_start), _aware(window_end + timedelta(days=1))] * 2
+    return inner, "CASE " + " ".join(buckets) + " END", [*params, *window]
+
+
+# The days of II.5 as PostgreSQL computes them (the summary stores them alike).
+DAYS_SQL = "EXTRACT(EPOCH FROM first_service - first_alert) / 86400.0"
+
+
+def days_to_service(spans: Sequence[Span]) -> dict[str, dict[str, Median]]:
+    """Per span and region code ("" = national): the median days from a case's first alert to
+    its first service, over the cases whose first service falls in the span."""
+    source = _SOURCE.get()
+    found = source.medians(spans) if source is not None else None
+    if found is not None:
+        return found
+    tz = timezone.get_current_timezone()
+    inner, bucket_sql, params = served_cases_sql(spans)
     codes = _region_codes()
     out: dict[str, dict[str, Median]] = {s.id: {} for s in spans}
-    bucket_sql = "CASE " + " ".join(buckets) + " END"
     if connection.vendor == "postgresql":
         sql = (
             f"SELECT bucket, region_id, COUNT(*), percentile_cont(0.5) WITHIN GROUP "  # noqa: S608 - constant SQL, values are parameters
             f"(ORDER BY days) FROM (SELECT {bucket_sql} AS bucket, region_id, "
-            "EXTRACT(EPOCH FROM first_service - first_alert) / 86400.0 AS days "
+            f"{DAYS_SQL} AS days "
             f"FROM ({inner}) s WHERE first_alert IS NOT NULL) t "
             "WHERE bucket IS NOT NULL GROUP BY GROUPING SETS ((bucket, region_id), (bucket))"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *window])
+            cursor.execute(sql, params)
             for bucket, region_id, n, median in cursor.fetchall():
                 key = "" if region_id is None else codes.get(region_id, "?")
                 out[bucket][key] = Median(int(n), None if median is None else float(median))
@@ -647,7 +675,7 @@ def days_to_service(spans: Sequence[Span]) -> dict[str, dict[str, Median]]:
     sql += "WHERE first_alert IS NOT NULL"
     days: dict[tuple[str, str], list[float]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *window])
+        cursor.execute(sql, params)
         for bucket, region_id, first_service, first_alert in cursor.fetchall():
             if bucket is None:
                 continue
