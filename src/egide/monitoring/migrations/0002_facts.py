@@ -3,6 +3,11 @@
 from django.db import migrations, models
 
 
+def state_row(apps, schema_editor):  # type: ignore[no-untyped-def]
+    """The one row refreshes lock (created here: two first refreshes would race to create it)."""
+    apps.get_model("monitoring", "FactState").objects.get_or_create(pk=1)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("monitoring", "0001_targets"),
@@ -79,4 +84,5 @@ class Migration(migrations.Migration):
                 "indexes": [models.Index(fields=["month", "part"], name="monitoring_member_month")],
             },
         ),
+        migrations.RunPython(state_row, migrations.RunPython.noop),
     ]
