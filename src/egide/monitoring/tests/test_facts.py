@@ -133,12 +133,13 @@ def test_summary_gives_the_live_figures_of_the_hand_counted_records(built: Any) 
 
 def _mutate(rng: random.Random, worker: Any) -> list[str]:
     """A handful of random changes through ordinary saves and deletes; returns what was done."""
-    from egide.cases.models import Alert, Case, Consent
+    from egide.cases.models import Alert, Case, Consent, Need
     from egide.core.models import Region
     from egide.outreach.models import Dialogue
-    from egide.policy.models import Workshop
+    from egide.policy.models import Workshop, WorkshopSeat
     from egide.referrals.models import Referral
     from egide.screening.models import Assessment
+    from egide.screening.services import assessment_purposes_store
     from egide.training.models import Attendance, Participant, TrainingSession
 
     regions = list(Region.objects.filter(code__in=["GN-L", "GN-K", "GN-C"]))
@@ -153,7 +154,7 @@ def _mutate(rng: random.Random, worker: Any) -> list[str]:
 
     done = []
     for _ in range(6):
-        kind = rng.randrange(12)
+        kind = rng.randrange(15)
         if kind == 0 and (c := pick(Case)):
             c.opened_at = moment()
             c.sex = rng.choice(["female", "male", "unknown"])
@@ -226,13 +227,23 @@ def _mutate(rng: random.Random, worker: Any) -> list[str]:
                 w.save()
             elif r := pick(Referral):
                 r.delete()
+        elif kind == 12 and (n := pick(Need)):
+            n.need_type = rng.choice(["shelter", "medical", "legal_aid"])
+            n.save()
+        elif kind == 13 and (a := pick(Assessment)):
+            # Through the service, which stores purposes in bulk (no signal of their own).
+            codes = rng.sample(["forced_labour", "forced_begging", "sexual_exploitation"], 2)
+            found = {"trafficking": {"elements": {"purpose": [f"purpose.{c}" for c in codes]}}}
+            assessment_purposes_store(assessment=a, result=found)
+        elif kind == 14 and (seat := pick(WorkshopSeat)):
+            seat.delete()
         else:
             continue
         done.append(str(kind))
     return done
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_summary_follows_random_changes(built: Any, persona: Any, seed: int) -> None:
     from egide.accounts import roles
 
