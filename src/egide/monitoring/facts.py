@@ -3,10 +3,10 @@ median of II.5, computed in advance for every whole month, quarter and year that
 and kept fresh.
 
 Why it is exact. A row of ``Fact`` holds what the live query gives for one period: the refresh
-runs *the same queries* (``queries.QUERIES``), with the period as their span, and stores their
-grouped rows with ``INSERT … SELECT`` instead of reading them. People counted once (trained
-participants, cases served…) are counted with COUNT(DISTINCT) for each month, quarter and year
-separately, so a quarter is never a sum of months. The one figure that changes with no change to
+runs *the same queries* (``queries.QUERIES``), with the months as their spans, and stores their
+grouped rows (or, for people counted once, the rows before counting) with ``INSERT … SELECT``
+instead of reading them. People counted once (trained participants, cases served…) are counted
+with COUNT(DISTINCT) for each month, quarter and year, never summed from months. The one figure that changes with no change to
 a record — an alert or referral pending until its deadline, then late — keeps its deadline in
 ``pending_until`` and is counted late on reading once the deadline has passed.
 
@@ -14,9 +14,17 @@ Why it is fresh. Saving or deleting a record that an indicator counts marks its 
 months of the records whose counts depend on it) in ``DirtyMonth``, in the same transaction
 (``egide.monitoring.freshness``). The job ``monitoring.refresh_figures`` recomputes the marked
 months (with their quarters and years) every minute; and a dashboard asked for a period with a
-marked month recomputes those months first, so a figure entered a moment ago shows at once.
-``monitoring.rebuild_figures`` rebuilds everything each night, for changes made around the
-signals (bulk SQL, restores).
+marked month recomputes those months first, so a figure entered a moment ago shows at once (if
+another refresh holds the lock longer than READ_WAIT — the nightly rebuild — that dashboard is
+counted from the records instead). ``monitoring.rebuild_figures`` rebuilds everything each
+night, for changes made around the signals (bulk SQL).
+
+People counted once are kept, per month, as ``Member`` rows (one per person and category), and
+each period's count is a COUNT(DISTINCT) over its months' members; II.5 keeps each case first
+served in the month with its days, and each period's median is taken over its months' cases
+(PostgreSQL; SQLite, with no percentile function, stores the live computation of each period).
+Additive counts of quarters and years are sums of their months. So a changed month costs one
+pass over that month's records, whatever the period.
 
 Until the first build (``FactState.built_at``) and for spans that are not whole periods (the
 reach page's month ranges), the dashboards count from the records, as before. The ambassadors'
@@ -32,7 +40,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -362,35 +370,41 @@ class Refreshed:
     by_part: dict[str, float]
 
 
-def _state(wait: bool) -> FactState | None:
-    """The one FactState row, locked until the end of the transaction (None: another refresh
-    holds it and *wait* is False)."""
+# How long a dashboard waits for a refresh already running (the job's, a few months: about a
+# second at 1,000,000 cases) before counting from the records instead (the nightly rebuild).
+READ_WAIT = "3s"
+
+
+def _state(wait: bool) -> FactState:
+    """The one FactState row, locked until the end of the transaction. Without *wait*, gives up
+    after READ_WAIT (PostgreSQL raises OperationalError; SQLite writers never run together)."""
     FactState.objects.get_or_create(pk=1)
-    return FactState.objects.select_for_update(skip_locked=not wait).filter(pk=1).first()
+    if not wait and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{READ_WAIT}'")
+    return FactState.objects.select_for_update().get(pk=1)
 
 
 def refresh(months: Iterable[date] | None = None, *, full: bool = False) -> Refreshed:
     """Recompute the marked months (all of them, or only those of *months*), with their
     quarters and years; with *full*, every period that has records (and the summary counts as
     built). Waits for a refresh already running."""
-    done = _refresh(months, full=full, wait=True)
-    if done is None:  # pragma: no cover - waiting, the lock is always obtained
-        raise RuntimeError("monitoring summary: lock not obtained")
-    return done
+    return _refresh(months, full=full, wait=True)
 
 
 def try_refresh(months: Iterable[date]) -> Refreshed | None:
-    """``refresh(months)``, or None at once when another refresh is running."""
-    return _refresh(months, full=False, wait=False)
+    """``refresh(months)``; None when another refresh holds the lock beyond READ_WAIT."""
+    try:
+        return _refresh(months, full=False, wait=False)
+    except OperationalError:  # lock_timeout: a rebuild is running
+        return None
 
 
-def _refresh(months: Iterable[date] | None, *, full: bool, wait: bool) -> Refreshed | None:
+def _refresh(months: Iterable[date] | None, *, full: bool, wait: bool) -> Refreshed:
     started = time.perf_counter()
     writer = _Writer()
     with transaction.atomic():
         state = _state(wait)
-        if state is None:
-            return None
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # A year's members are sorted for COUNT(DISTINCT): in memory, not on disk.
@@ -502,7 +516,7 @@ def source_for(spans: Sequence[Span]) -> Source | None:
     dirty = DirtyMonth.objects.filter(month__gte=first, month__lte=last)
     months = sorted(set(dirty.values_list("month", flat=True)))
     if months and try_refresh(months) is None:
-        # Another refresh (the nightly rebuild, say) is running: count from the records
-        # rather than wait for it or show figures older than a change.
+        # Another refresh (the nightly rebuild, say) runs on: count from the records rather
+        # than wait longer or show figures older than a change.
         return None
     return _Reader(spans)

@@ -337,3 +337,47 @@ def test_the_refresh_runs_every_minute_and_builds_at_first(persona: Any) -> None
     assert job.status == Job.Status.SUCCEEDED, job.report
     assert facts.is_built()
     assert Fact.objects.filter(period="2024").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_waits_briefly_for_a_running_refresh_then_counts_the_records(
+    persona: Any,
+) -> None:
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from egide.monitoring.freshness import mark_months
+
+    if connection.vendor != "postgresql":
+        pytest.skip("another connection holding the lock needs PostgreSQL")
+    build(persona)
+    facts.refresh(full=True)
+    mark_months([date(2024, 3, 1)])
+    held, release = threading.Event(), threading.Event()
+
+    def rebuild_running() -> None:  # holds the refresh lock, as the nightly rebuild does
+        try:
+            with transaction.atomic():
+                FactState.objects.select_for_update().get(pk=1)
+                held.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=rebuild_running)
+    other.start()
+    assert held.wait(10)
+    started = time.monotonic()
+    try:
+        source = facts.source_for(spans_of(parse("2024")))
+        waited = time.monotonic() - started
+    finally:
+        release.set()
+        other.join()
+    assert source is None  # counted from the records: exact, not older than the change
+    assert 2.5 < waited < 10
+    assert DirtyMonth.objects.exists()  # left for the next refresh
+    assert facts.source_for(spans_of(parse("2024"))) is not None  # lock free: refreshed
+    assert not DirtyMonth.objects.exists()
