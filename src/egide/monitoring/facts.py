@@ -6,9 +6,10 @@ Why it is exact. A row of ``Fact`` holds what the live query gives for one perio
 runs *the same queries* (``queries.QUERIES``), with the months as their spans, and stores their
 grouped rows (or, for people counted once, the rows before counting) with ``INSERT … SELECT``
 instead of reading them. People counted once (trained participants, cases served…) are counted
-with COUNT(DISTINCT) for each month, quarter and year, never summed from months. The one figure that changes with no change to
-a record — an alert or referral pending until its deadline, then late — keeps its deadline in
-``pending_until`` and is counted late on reading once the deadline has passed.
+with COUNT(DISTINCT) for each month, quarter and year, never summed from months. The one
+figure that changes with no change to a record — an alert or referral pending until its
+deadline, then late — keeps its deadline in ``pending_until`` and is counted late on reading
+once the deadline has passed.
 
 Why it is fresh. Saving or deleting a record that an indicator counts marks its month (and the
 months of the records whose counts depend on it) in ``DirtyMonth``, in the same transaction
