@@ -36,6 +36,8 @@ extra=(
   '*/monitoring/queries.py'
   '*/monitoring/computation.py'
   '*/monitoring/charts.py'
+  '*/monitoring/facts.py'
+  '*/monitoring/freshness.py'
   '*/dhis2/client.py'
   '*/dhis2/jobs.py'
   '*/sharing/ctdc.py'

@@ -180,7 +180,10 @@ def _attach_assessment(alert: Alert, case: Case) -> None:
     if alert.assessment_id is not None:
         from egide.screening.models import Assessment
 
-        Assessment.objects.filter(pk=alert.assessment_id, case__isnull=True).update(case=case)
+        if Assessment.objects.filter(pk=alert.assessment_id, case__isnull=True).update(case=case):
+            from egide.monitoring.freshness import mark_case
+
+            mark_case(case.pk)  # presumed victims count the case's screenings
 
 
 def _triage(actor: Any, alert: Alert) -> None:

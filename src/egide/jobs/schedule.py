@@ -31,6 +31,9 @@ SCHEDULE: list[Entry] = [
     Entry("jobs.detect_stale", timedelta(minutes=5)),
     # Events are sealed within a minute of commit; the audit page alarms after 5 minutes.
     Entry("audit.seal", timedelta(minutes=1)),
+    # The dashboards' summary: months changed since the last minute, and everything nightly.
+    Entry("monitoring.refresh_figures", timedelta(minutes=1)),
+    Entry("monitoring.rebuild_figures", DAY, offset=timedelta(hours=3)),
 ]
 
 

@@ -8,4 +8,7 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Monitoring and evaluation")
 
     def ready(self) -> None:
-        from egide.monitoring import jobs  # noqa: F401 - registers the report job kind
+        from egide.monitoring import jobs  # noqa: F401 - registers the job kinds
+        from egide.monitoring.freshness import connect
+
+        connect()  # changes to counted records mark their months for the summary

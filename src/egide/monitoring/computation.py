@@ -12,8 +12,10 @@ national table hides that region's cell (otherwise the region page would give ba
 national page hides). Percentages are shown only when their numerator and denominator are;
 a median only when it rests on 5 cases or more.
 
-Raw counts are cached for ``MONITORING_CACHE_SECONDS`` (30 s by default): a figure entered a
-minute ago always shows.
+The counts come from the summary of ``egide.monitoring.facts`` (whole periods, once built; its
+months changed since the last refresh are recomputed before reading) or from the records (one
+grouped query per indicator); both give the same numbers. Raw counts are then cached for
+``MONITORING_CACHE_SECONDS`` (30 s by default): a figure entered a minute ago always shows.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar, copy_context
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +50,7 @@ from egide.monitoring.queries import (
     Span,
     days_to_service,
     region_ids_once,
+    using_source,
 )
 from egide.monitoring.selectors import Figure
 
@@ -528,7 +531,11 @@ def dashboard(
     from egide.monitoring.targets import set_targets, target_for
 
     in_admin = set_targets(parsed, region_obj)
-    with region_ids_once(), regions_once(), _prefetch(indicators, spans_of(parsed)):
+    from egide.monitoring.facts import source_for
+
+    source = source_for(spans)  # the summary, its changed months recomputed first
+    prefetch = _prefetch(indicators, spans) if source is None else nullcontext()
+    with region_ids_once(), regions_once(), using_source(source), prefetch:
         results = [
             _result(
                 ind,

@@ -1,4 +1,6 @@
-"""The monitoring app's background job: the donor report (XLSX or PDF)."""
+"""The monitoring app's background jobs: the donor report (XLSX or PDF), and the refresh of
+the figures' summary (``egide.monitoring.facts``: every minute the months changed since, each
+night everything)."""
 
 from __future__ import annotations
 
@@ -57,3 +59,27 @@ def donor_report(job: Job, progress: Progress) -> Output:
             content_type=XLSX_TYPE if fmt == "xlsx" else PDF_TYPE,
             content=content,
         )
+
+
+@register("monitoring.refresh_figures", gettext_lazy("Programme figures refreshed"))
+def refresh_figures(job: Job, progress: Progress) -> Output:
+    """The months changed since the last refresh (the whole summary if never built)."""
+    from egide.monitoring import facts
+
+    done = facts.refresh(full=not facts.is_built())
+    return Output(
+        report=_("%(months)s month(s), %(periods)s period(s) recomputed in %(seconds).1f s.")
+        % {"months": done.months, "periods": done.periods, "seconds": done.seconds}
+    )
+
+
+@register("monitoring.rebuild_figures", gettext_lazy("Programme figures rebuilt"))
+def rebuild_figures(job: Job, progress: Progress) -> Output:
+    """Every period, from the records (catches changes made around the signals)."""
+    from egide.monitoring import facts
+
+    done = facts.refresh(full=True)
+    return Output(
+        report=_("%(months)s month(s), %(periods)s period(s) recomputed in %(seconds).1f s.")
+        % {"months": done.months, "periods": done.periods, "seconds": done.seconds}
+    )

@@ -67,3 +67,73 @@ class Target(models.Model):
             raise ValidationError({"period": str(exc)}) from exc
         if self.value is not None and self.value < 0:
             raise ValidationError({"value": _("A target cannot be negative.")})
+
+
+class Fact(models.Model):
+    """One cell of the summary the dashboards read (``egide.monitoring.facts``): the count of
+    one grouped query (``part``, see ``queries.grouped``) in one whole DHIS2 period (a month,
+    quarter or year), one region (null: the query has no region column) and up to three
+    categories. Medians (II.5) keep their value beside the number of cases they rest on.
+    Rebuilt from the records, never edited."""
+
+    part = models.CharField(max_length=60)
+    period = models.CharField(max_length=6)
+    region_id = models.BigIntegerField(null=True)
+    c1 = models.CharField(max_length=60, default="")
+    c2 = models.CharField(max_length=60, default="")
+    c3 = models.CharField(max_length=60, default="")
+    n = models.BigIntegerField()
+    value = models.FloatField(null=True)
+    # An item pending at refresh time: from this deadline on it counts as late.
+    pending_until = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["period", "part"], name="monitoring_fact_period")]
+
+    def __str__(self) -> str:
+        return f"{self.part} {self.period}"
+
+
+class DirtyMonth(models.Model):
+    """A month whose figures changed since the summary was last refreshed: written in the same
+    transaction as the change (signals of ``egide.monitoring.freshness``), removed by the
+    refresh that took it into account. One row per change; the refresh reads them once."""
+
+    month = models.DateField(db_index=True)  # first day of the month
+
+    def __str__(self) -> str:
+        return self.month.strftime("%Y-%m")
+
+
+class FactState(models.Model):
+    """One row: when the summary was last built in full (null: never, the dashboards count from
+    the records), and the lock refreshes take so that two never rebuild the same period."""
+
+    built_at = models.DateTimeField(null=True)
+    refreshed_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"facts built {self.built_at}"
+
+
+class Member(models.Model):
+    """Who a count of people counted once takes in one month (``egide.monitoring.facts``): one
+    row per person (``who``: a participant or a case) and month, with the region and categories
+    they are counted under, so that a quarter's or a year's count is a COUNT(DISTINCT who) over
+    its months' rows. For II.5, one row per case first served in the month, with its days from
+    first alert to first service."""
+
+    part = models.CharField(max_length=60)
+    month = models.CharField(max_length=6)  # DHIS2 month, e.g. 202403
+    region_id = models.BigIntegerField(null=True)
+    c1 = models.CharField(max_length=60, default="")
+    c2 = models.CharField(max_length=60, default="")
+    c3 = models.CharField(max_length=60, default="")
+    who = models.BigIntegerField(null=True)
+    days = models.FloatField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "part"], name="monitoring_member_month")]
+
+    def __str__(self) -> str:
+        return f"{self.part} {self.month}"

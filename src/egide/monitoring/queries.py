@@ -126,19 +126,84 @@ def region_ids_once() -> Iterator[None]:
         _REGION_IDS.reset(token)
 
 
+class Source:
+    """Where ``grouped`` takes its counts when not from the records (``egide.monitoring.facts``:
+    the summary table, or the refresh that writes it). Set with ``using_source``."""
+
+    def read(self, part: Part, spans: Sequence[Span]) -> dict[str, Cube] | None:
+        """The cubes of *part* per span, or None to count them from the records."""
+        return None
+
+    def write(
+        self, part: Part, rows: QuerySet[Any], members: QuerySet[Any] | None, spans: Sequence[Span]
+    ) -> bool:
+        """Store the grouped *rows* of *part* — or, for people counted once, its *members*
+        (the same rows before counting, one per person, ``_who``); True when done (nothing to
+        return then)."""
+        return False
+
+    def medians(self, spans: Sequence[Span]) -> dict[str, dict[str, Median]] | None:
+        return None
+
+
+@dataclass(frozen=True)
+class Part:
+    """One grouped count: its name (stable, it keys the summary table), whether it has a
+    region column, its categories and its measures (``_n`` or the names of summed columns),
+    and the column holding the deadline of a still-pending item (see ``_on_time``)."""
+
+    name: str
+    by_region: bool
+    dims: tuple[str, ...]
+    measures: tuple[str, ...]
+    additive: bool  # a sum over months gives the quarter's and year's count
+    pending_due: str | None = None
+
+
+_SOURCE: ContextVar[Source | None] = ContextVar("monitoring_source", default=None)
+
+
+@contextmanager
+def using_source(source: Source | None) -> Iterator[None]:
+    token = _SOURCE.set(source)
+    try:
+        yield
+    finally:
+        _SOURCE.reset(token)
+
+
 def grouped(
     queryset: QuerySet[Any],
     *,
+    part_name: str,
     date_field: str,
     is_datetime: bool,
     spans: Sequence[Span],
     region_field: str | None,
     dims: dict[str, Any],
     measure: Any,
+    pending: tuple[str, Q] | None = None,
 ) -> dict[str, Cube]:
     """``queryset`` counted per span, region (if *region_field*) and *dims*, in one query.
     *measure* is an aggregate (Count, Sum) or a dict of Sum aggregates whose names become the
-    last category (for counts held in columns, such as a dialogue's reach by sex and age)."""
+    last category (for counts held in columns, such as a dialogue's reach by sex and age).
+    *part_name* keys the count in the summary table (``egide.monitoring.facts``); *pending*
+    (deadline column, condition) marks an ``outcome`` that may still turn from pending to late:
+    the summary keeps the deadline of those items, to count them late once it has passed."""
+    measures = measure if isinstance(measure, dict) else {"_n": measure}
+    part = Part(
+        name=part_name,
+        by_region=bool(region_field),
+        dims=tuple(dims),
+        measures=tuple(measures),
+        additive=not any(getattr(m, "distinct", False) for m in measures.values()),
+        pending_due=pending[0] if pending else None,
+    )
+    source = _SOURCE.get()
+    if source is not None:
+        found = source.read(part, spans)
+        if found is not None:
+            return found
     queryset = queryset.filter(_window(date_field, spans, is_datetime))
     annotations: dict[str, Any] = {f"_d_{name}": expr for name, expr in dims.items()}
     bucket = _bucket(date_field, spans, is_datetime)
@@ -146,9 +211,24 @@ def grouped(
         annotations["_p"] = bucket
     if region_field:
         annotations["_r"] = F(region_field)
+    if source is not None and pending is not None:
+        annotations["_u"] = Case(When(pending[1], then=F(pending[0])), default=None)
     keys = list(annotations)
-    measures = measure if isinstance(measure, dict) else {"_n": measure}
     rows = queryset.annotate(**annotations).values(*keys).annotate(**measures).order_by()
+    if source is not None:
+        members = None
+        if not part.additive:
+            (counted,) = measures.values()  # COUNT(DISTINCT who)
+            who = counted.get_source_expressions()[0]
+            members = (
+                queryset.annotate(**annotations)
+                .annotate(_who=who)
+                .values(*keys, "_who")
+                .distinct()
+                .order_by()
+            )
+        if source.write(part, rows, members, spans):
+            return {s.id: Counter() for s in spans}
     codes = _region_codes() if region_field else {}
     out: dict[str, Cube] = {s.id: Counter() for s in spans}
     for row in rows:
@@ -202,8 +282,10 @@ def _attendance(
         "age_band": F("enrollment__participant__age_band"),
         "actor_type": F("enrollment__participant__actor_type"),
     }
+    scope = "region" if region else "national"
     return grouped(
         qs,
+        part_name=f"attendance:{'webinar' if webinar else 'all'}:{scope}:{','.join(dims)}",
         date_field="day",
         is_datetime=False,
         spans=spans,
@@ -241,6 +323,7 @@ def _served_cases(spans: Sequence[Span], region: bool) -> dict[str, Cube]:
     )
     return grouped(
         qs,
+        part_name=f"served_cases:{'region' if region else 'national'}",
         date_field="delivered_at",
         is_datetime=True,
         spans=spans,
@@ -277,6 +360,7 @@ def workshop_stakeholders(spans: Sequence[Span]) -> dict[str, Cube]:
 
     return grouped(
         WorkshopSeat.objects.all(),
+        part_name="workshop_seats",
         date_field="workshop__held_on",
         is_datetime=False,
         spans=spans,
@@ -289,43 +373,53 @@ def workshop_stakeholders(spans: Sequence[Span]) -> dict[str, Cube]:
     )
 
 
-def _on_time(answered: str, due: str) -> Any:
+def _on_time(answered: str, due: str) -> tuple[Any, tuple[str, Q]]:
+    """The outcome (on time, pending, late) and what makes an item pending (for ``grouped``):
+    pending turns to late when the deadline passes, with no change to the record."""
     now = timezone.now()
-    return Case(
+    pending = Q(**{f"{answered}__isnull": True, f"{due}__gt": now})
+    outcome = Case(
         When(
             Q(**{f"{answered}__isnull": False, f"{answered}__lte": F(due)}), then=Value("on_time")
         ),
-        When(Q(**{f"{answered}__isnull": True, f"{due}__gt": now}), then=Value("pending")),
+        When(pending, then=Value("pending")),
         default=Value("late"),
         output_field=CharField(),
     )
+    return outcome, (due, pending)
 
 
 def alerts_on_time(spans: Sequence[Span]) -> dict[str, Cube]:
     from egide.cases.models import Alert
 
+    outcome, pending = _on_time("triaged_at", "due_at")
     return grouped(
         Alert.objects.all(),
+        part_name="alerts_on_time",
         date_field="created_at",
         is_datetime=True,
         spans=spans,
         region_field="region_id",
-        dims={"outcome": _on_time("triaged_at", "due_at")},
+        dims={"outcome": outcome},
         measure=Count("id"),
+        pending=pending,
     )
 
 
 def referrals_on_time(spans: Sequence[Span]) -> dict[str, Cube]:
     from egide.referrals.models import Referral
 
+    outcome, pending = _on_time("answered_at", "due_at")
     return grouped(
         Referral.objects.exclude(status="cancelled"),
+        part_name="referrals_on_time",
         date_field="created_at",
         is_datetime=True,
         spans=spans,
         region_field="case__region_id",
-        dims={"outcome": _on_time("answered_at", "due_at")},
+        dims={"outcome": outcome},
         measure=Count("id"),
+        pending=pending,
     )
 
 
@@ -334,6 +428,7 @@ def services_delivered(spans: Sequence[Span]) -> dict[str, Cube]:
 
     return grouped(
         Referral.objects.filter(delivered_at__isnull=False),
+        part_name="services_delivered",
         date_field="delivered_at",
         is_datetime=True,
         spans=spans,
@@ -361,6 +456,7 @@ def presumed_victims(spans: Sequence[Span]) -> dict[str, Cube]:
     qs, band = _with_age(CaseModel.objects.filter(Exists(presumed)), "", "opened_at")
     return grouped(
         qs,
+        part_name="presumed_victims",
         date_field="opened_at",
         is_datetime=True,
         spans=spans,
@@ -381,6 +477,7 @@ def presumed_victims_by_purpose(spans: Sequence[Span]) -> dict[str, Cube]:
         AssessmentPurpose.objects.filter(assessment__case__isnull=False).filter(
             _presumed("assessment__")
         ),
+        part_name="presumed_purposes_found",
         date_field="assessment__case__opened_at",
         is_datetime=True,
         spans=spans,
@@ -392,6 +489,7 @@ def presumed_victims_by_purpose(spans: Sequence[Span]) -> dict[str, Cube]:
     with_purpose = presumed.filter(purposes__isnull=False)
     none = grouped(
         CaseModel.objects.filter(Exists(presumed)).exclude(Exists(with_purpose)),
+        part_name="presumed_purposes_none",
         date_field="opened_at",
         is_datetime=True,
         spans=spans,
@@ -407,6 +505,7 @@ def children_referred(spans: Sequence[Span]) -> dict[str, Cube]:
 
     return grouped(
         Referral.objects.filter(case__child=True),
+        part_name="children_referred",
         date_field="created_at",
         is_datetime=True,
         spans=spans,
@@ -421,6 +520,7 @@ def consent_withdrawals(spans: Sequence[Span]) -> dict[str, Cube]:
 
     return grouped(
         Consent.objects.filter(withdrawn_at__isnull=False),
+        part_name="consent_withdrawals",
         date_field="withdrawn_at",
         is_datetime=True,
         spans=spans,
@@ -435,6 +535,7 @@ def cases_closed(spans: Sequence[Span]) -> dict[str, Cube]:
 
     return grouped(
         CaseModel.objects.filter(status="closed", closed_at__isnull=False),
+        part_name="cases_closed",
         date_field="closed_at",
         is_datetime=True,
         spans=spans,
@@ -449,6 +550,7 @@ def leaders_reached(spans: Sequence[Span]) -> dict[str, Cube]:
 
     return grouped(
         Dialogue.objects.all(),
+        part_name="dialogue_leaders",
         date_field="held_on",
         is_datetime=False,
         spans=spans,
@@ -463,6 +565,7 @@ def people_reached(spans: Sequence[Span]) -> dict[str, Cube]:
 
     raw = grouped(
         Dialogue.objects.all(),
+        part_name="dialogue_reach",
         date_field="held_on",
         is_datetime=False,
         spans=spans,
@@ -508,10 +611,10 @@ class Median:
     value: float | None
 
 
-def days_to_service(spans: Sequence[Span]) -> dict[str, dict[str, Median]]:
-    """Per span and region code ("" = national): the median days from a case's first alert to
-    its first service, over the cases whose first service falls in the span."""
-    tz = timezone.get_current_timezone()
+def served_cases_sql(spans: Sequence[Span]) -> tuple[str, str, list[Any]]:
+    """II.5's cases: a query of each case first served within the spans' window (``case_id``,
+    ``region_id``, ``first_service``, ``first_alert``), the CASE expression of its span
+    (``bucket``, from ``first_service``) and the parameters of both, in order."""
     window_start = min((s.start for s in spans if s.start), default=date(1900, 1, 1))
     window_end = max((s.end for s in spans if s.end), default=date(2999, 12, 31))
     params: list[Any] = []
@@ -522,26 +625,46 @@ def days_to_service(spans: Sequence[Span]) -> dict[str, dict[str, Median]]:
         buckets.append("WHEN first_service >= %s AND first_service < %s THEN %s")
         params += [start, end, s.id]
     inner = (
-        "SELECT c.region_id AS region_id, MIN(r.delivered_at) AS first_service, "
+        "SELECT r.case_id AS case_id, c.region_id AS region_id, "
+        "MIN(r.delivered_at) AS first_service, "
         "(SELECT MIN(a.created_at) FROM cases_alert a WHERE a.case_id = r.case_id) AS first_alert "
         "FROM referrals_referral r JOIN cases_case c ON c.id = r.case_id "
-        "WHERE r.delivered_at IS NOT NULL GROUP BY r.case_id, c.region_id "
+        "WHERE r.delivered_at IS NOT NULL AND r.case_id IN (SELECT w.case_id FROM "
+        "referrals_referral w WHERE w.delivered_at >= %s AND w.delivered_at < %s) "
+        "GROUP BY r.case_id, c.region_id "
         "HAVING MIN(r.delivered_at) >= %s AND MIN(r.delivered_at) < %s"
     )
-    window = [_aware(window_start), _aware(window_end + timedelta(days=1))]
+    # (A case first served in the window was served in it: the IN only spares the grouping
+    # of every other case.)
+    window = [_aware(window_start), _aware(window_end + timedelta(days=1))] * 2
+    return inner, "CASE " + " ".join(buckets) + " END", [*params, *window]
+
+
+# The days of II.5 as PostgreSQL computes them (the summary stores them alike).
+DAYS_SQL = "EXTRACT(EPOCH FROM first_service - first_alert) / 86400.0"
+
+
+def days_to_service(spans: Sequence[Span]) -> dict[str, dict[str, Median]]:
+    """Per span and region code ("" = national): the median days from a case's first alert to
+    its first service, over the cases whose first service falls in the span."""
+    source = _SOURCE.get()
+    found = source.medians(spans) if source is not None else None
+    if found is not None:
+        return found
+    tz = timezone.get_current_timezone()
+    inner, bucket_sql, params = served_cases_sql(spans)
     codes = _region_codes()
     out: dict[str, dict[str, Median]] = {s.id: {} for s in spans}
-    bucket_sql = "CASE " + " ".join(buckets) + " END"
     if connection.vendor == "postgresql":
         sql = (
             f"SELECT bucket, region_id, COUNT(*), percentile_cont(0.5) WITHIN GROUP "  # noqa: S608 - constant SQL, values are parameters
             f"(ORDER BY days) FROM (SELECT {bucket_sql} AS bucket, region_id, "
-            "EXTRACT(EPOCH FROM first_service - first_alert) / 86400.0 AS days "
+            f"{DAYS_SQL} AS days "
             f"FROM ({inner}) s WHERE first_alert IS NOT NULL) t "
             "WHERE bucket IS NOT NULL GROUP BY GROUPING SETS ((bucket, region_id), (bucket))"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *window])
+            cursor.execute(sql, params)
             for bucket, region_id, n, median in cursor.fetchall():
                 key = "" if region_id is None else codes.get(region_id, "?")
                 out[bucket][key] = Median(int(n), None if median is None else float(median))
@@ -552,7 +675,7 @@ def days_to_service(spans: Sequence[Span]) -> dict[str, dict[str, Median]]:
     sql += "WHERE first_alert IS NOT NULL"
     days: dict[tuple[str, str], list[float]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *window])
+        cursor.execute(sql, params)
         for bucket, region_id, first_service, first_alert in cursor.fetchall():
             if bucket is None:
                 continue

@@ -93,9 +93,13 @@ def assessment_purposes_store(*, assessment: Assessment, result: dict[str, Any])
     have = set(
         AssessmentPurpose.objects.filter(assessment=assessment).values_list("purpose", flat=True)
     )
-    AssessmentPurpose.objects.bulk_create(
+    added = AssessmentPurpose.objects.bulk_create(
         [AssessmentPurpose(assessment=assessment, purpose=c) for c in codes if c not in have]
     )
+    if added and assessment.case_id is not None:
+        from egide.monitoring.freshness import mark_case
+
+        mark_case(assessment.case_id)  # presumed victims by purpose (bulk: no signal)
 
 
 def assessment_viewed(*, actor: Any, assessment: Assessment) -> None:

@@ -130,9 +130,15 @@ EXPECTED_2024: dict[str, dict[tuple[tuple[str, str], ...], Any]] = {
 }
 
 
-@pytest.fixture
-def records(persona: Any) -> dict[str, Any]:
-    return build(persona)
+@pytest.fixture(params=["records", "summary"])
+def records(request: Any, persona: Any) -> dict[str, Any]:
+    """The records, counted live; then the same through the summary (egide.monitoring.facts)."""
+    made = build(persona)
+    if request.param == "summary":
+        from egide.monitoring import facts
+
+        facts.refresh(full=True)
+    return made
 
 
 def _by_key(found: list[Figure]) -> dict[tuple[str, tuple[tuple[str, str], ...]], Figure]:
