@@ -6,8 +6,9 @@ read it: a case's sex, age, child flag or region is counted with its alerts, ref
 consents; a participant's with their attendances and workshop seats; a need's type with its
 referrals; a screening with its case's opening; and the first alert and first service of a case
 make the month of its first service (II.5). A change that leaves every counted field as it was
-marks nothing. Bulk changes that bypass ``save`` call ``mark_case`` / ``mark_months`` (and the
-nightly rebuild catches anything else).
+marks nothing. Records created with ``bulk_create`` are marked through
+``core.signals.bulk_created`` (every alert: ``alerts_raise_many``); other bulk changes that bypass
+``save`` call ``mark_case`` / ``mark_months`` (and the nightly rebuild catches anything else).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from egide.core.signals import bulk_created
 from egide.monitoring.facts import month_of
 
 
@@ -288,7 +290,15 @@ def connect() -> None:
             gone = {k: None if isinstance(v, date) else v for k, v in values.items()}
             mark_months(w.months(values, gone))
 
+        def bulk(sender: Any, instances: Iterable[Model], w: Watched = w, **kw: Any) -> None:
+            # Created with bulk_create (no post_save): each is new, as a save without old values.
+            months: list[Any] = []
+            for instance in instances:
+                months += w.months({}, _values(instance, w.fields))
+            mark_months(months)
+
         uid = f"monitoring-{w.model}"
         pre_save.connect(before, sender=model, weak=False, dispatch_uid=uid)
         post_save.connect(after, sender=model, weak=False, dispatch_uid=uid)
         post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=uid)
+        bulk_created.connect(bulk, sender=model, weak=False, dispatch_uid=uid)

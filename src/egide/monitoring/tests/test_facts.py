@@ -281,6 +281,32 @@ def test_a_record_saved_now_is_counted_by_the_next_dashboard(built: Any, persona
     assert quarter.result("III.2").value.value == 12
 
 
+def test_alerts_raised_in_bulk_are_counted_by_the_next_refresh(built: Any, persona: Any) -> None:
+    """Alerts are created with bulk_create (one or many: field imports, SMS, the form), which
+    sends no post_save: the service's bulk_created signal marks their month all the same."""
+    from egide.accounts import roles
+    from egide.cases.services import alert_raise
+    from egide.core.models import Region
+
+    worker = persona(roles.CASE_WORKER)
+    now = timezone.now()
+    alert_raise(
+        actor=worker,
+        region=Region.objects.get(code="GN-L"),
+        seen_on=now.date(),
+        person_description="personne (fictif)",
+        what_was_seen="fait (fictif)",
+        urgency="urgent",
+    )
+    assert date(now.year, now.month, 1) in set(DirtyMonth.objects.values_list("month", flat=True))
+    facts.refresh()
+    spans = spans_of(parse(now.strftime("%Y%m")))
+    assert _summary(spans)["alerts_on_time"][0][spans[-1].id][("GN-L", "pending")] == 1
+    assert _drop_zeros(_summary(spans)["alerts_on_time"]) == _drop_zeros(
+        _live(spans)["alerts_on_time"]
+    )
+
+
 def test_a_pending_alert_turns_late_with_no_refresh(
     built: Any, persona: Any, monkeypatch: Any
 ) -> None:
