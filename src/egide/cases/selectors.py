@@ -111,7 +111,13 @@ def case_detail_for(user: Any, pk: int, show: frozenset[str] = frozenset()) -> C
         attachment_count=_count_of(Attachment),
     )
     lists: list[Any] = [
-        Prefetch("members", queryset=CaseMember.objects.select_related("user")),
+        # The team shows names: the rest of each member's user row is not read.
+        Prefetch(
+            "members",
+            queryset=CaseMember.objects.select_related("user").only(
+                "case_id", "user_id", "user__username", "user__first_name", "user__last_name"
+            ),
+        ),
         Prefetch("consents", queryset=Consent.objects.select_related("explained_by")),
         "needs",
         Prefetch("referrals", queryset=Referral.objects.select_related("provider", "service")),
