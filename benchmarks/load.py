@@ -406,18 +406,27 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
-def postgres_cpu_seconds(database: str) -> float:
-    """CPU time of the PostgreSQL backends connected to *database* (persistent connections:
-    those of a server that closes its connection after each request are gone when sampled)."""
-    total = 0.0
+def postgres_cpu_seconds(database: str) -> dict[int, float]:
+    """CPU time of each PostgreSQL backend connected to *database*, by process id. With
+    persistent connections they live through the run; a server that opens a connection per
+    request leaves little to sample (the time of the backends that ended is lost)."""
+    found = {}
     for process in psutil.process_iter(["cmdline"]):
         cmdline = " ".join(process.info["cmdline"] or [])
         if cmdline.startswith("postgres: ") and f" {database} " in cmdline:
             try:
-                total += sum(process.cpu_times()[:2])
+                found[process.pid] = sum(process.cpu_times()[:2])
             except psutil.Error:
                 continue
-    return total
+    return found
+
+
+def postgres_cpu_used(start: dict[int, float], end: dict[int, float]) -> float | None:
+    """CPU time the backends used between two samples; None when no backend lived through."""
+    lasting = [pid for pid in end if pid in start]
+    if not lasting:
+        return None
+    return sum(end[pid] - start.get(pid, 0.0) for pid in end)
 
 
 def plan(page: str, workers: list[Session], coordinators: list[Session]) -> list[Load]:
@@ -441,7 +450,7 @@ def report(
     loads: list[Load],
     results: dict[str, dict[str, Any]],
     seconds: int,
-    cpu: dict[str, float],
+    cpu: dict[str, float | None],
 ) -> int:
     print(
         f"\n{'page':<14} {'users':>5} {'requests':>9} {'req/s':>7} {'p50 ms':>7} "
@@ -470,10 +479,11 @@ def report(
     if total_requests:
         # On a machine shared with the load generator (and other work), requests/s say more
         # about the machine than about the pages: CPU time per request does not.
-        per = {k: 1000 * v / total_requests for k, v in cpu.items()}
+        per = {k: f"{1000 * v / total_requests:.2f} ms" for k, v in cpu.items() if v is not None}
         print(
-            f"CPU per request: server (gunicorn, all workers) {per['server']:.2f} ms, "
-            f"PostgreSQL {per['postgres']:.2f} ms, load generator (wrk) {per['wrk']:.2f} ms"
+            f"CPU per request: server (gunicorn, all workers) {per['server']}, "
+            f"PostgreSQL {per.get('postgres', 'n/a (no connection lasted through the run)')}, "
+            f"load generator (wrk) {per['wrk']}"
         )
     load1, load5, _ = os.getloadavg()
     print(f"load average {load1:.1f} (1 min), {load5:.1f} (5 min) on {os.cpu_count()} CPUs")
@@ -510,9 +520,9 @@ def main() -> None:
             run_wrk(url, loads, case_ids, args.warmup)
         server_start, pg_start = tree_cpu_seconds(server.pid), postgres_cpu_seconds(database)
         results, wrk_cpu = run_wrk(url, loads, case_ids, args.seconds)
-        cpu = {
+        cpu: dict[str, float | None] = {
             "server": tree_cpu_seconds(server.pid) - server_start,
-            "postgres": postgres_cpu_seconds(database) - pg_start,
+            "postgres": postgres_cpu_used(pg_start, postgres_cpu_seconds(database)),
             "wrk": wrk_cpu,
         }
     finally:
