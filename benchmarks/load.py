@@ -497,6 +497,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--page", choices=("mix", *PAGES), default="mix")
     parser.add_argument(
+        "--prepared",
+        action="store_true",
+        help="server-side prepared statements (EGIDE_DB_PREPARED_STATEMENTS=true)",
+    )
+    parser.add_argument(
         "--warmup", type=int, default=3, help="seconds of load before the measure (not counted)"
     )
     args = parser.parse_args()
@@ -506,6 +511,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk (see benchmarks/README.md).")
     env = production_env(database_url)
+    env["EGIDE_DB_PREPARED_STATEMENTS"] = "true" if args.prepared else "false"
     os.environ.update(env)
     workers, coordinators, case_ids = prepare(args.users)
     database = database_url.rsplit("/", 1)[-1].split("?", 1)[0]
@@ -531,7 +537,8 @@ def main() -> None:
     errors = report(loads, results, args.seconds, cpu)
     print(
         f"\n{args.users} users, page {args.page}, {args.seconds} s, "
-        f"gunicorn {args.workers} worker(s) (egide/gunicorn_conf.py)."
+        f"gunicorn {args.workers} worker(s) (egide/gunicorn_conf.py)"
+        f"{', prepared statements' if args.prepared else ''}."
     )
     sys.exit(1 if errors else 0)
 
