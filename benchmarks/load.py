@@ -395,10 +395,12 @@ def children_cpu_seconds() -> float:
 
 
 def tree_cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) used so far by a process and its children (gunicorn)."""
+    """CPU time (user + system) used so far by a process and its children (gunicorn), those
+    still running and those it has reaped (workers recycled after max_requests)."""
     root = psutil.Process(pid)
-    total = 0.0
-    for process in [root, *root.children(recursive=True)]:
+    times = root.cpu_times()
+    total = times.user + times.system + times.children_user + times.children_system
+    for process in root.children(recursive=True):
         try:
             total += sum(process.cpu_times()[:2])
         except psutil.Error:

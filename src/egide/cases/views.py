@@ -30,6 +30,7 @@ from egide.cases.selectors import (
     ON_DEMAND,
     alerts_search,
     case_detail_for,
+    case_list_rows,
     cases_for,
     cases_search,
     get_alert_for_user_or_404,
@@ -199,7 +200,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
             "opened_from": data["opened_from"],
             "opened_to": data["opened_to"],
         }
-    cases = cases_search(request.user, **filters)
+    cases = case_list_rows(cases_search(request.user, **filters))
     page = page_without_count(cases, request.GET.get("page"))
     if filters.get("q"):
         audit_record(

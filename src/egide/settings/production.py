@@ -20,19 +20,6 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # before its first use in a request and replaced when the database dropped it.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("EGIDE_DB_CONN_MAX_AGE", default=600)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
-# Opt-in: PostgreSQL prepares each query a connection runs five times and then reuses its plan.
-# Planning the case file's query (seven tables) costs PostgreSQL more CPU than running it;
-# measured with benchmarks/load.py --prepared, PostgreSQL's CPU per case file falls about five
-# times. It needs server-side parameters (psycopg's binding), which Django documents as
-# incompatible with a few query shapes: turn it on once the whole suite passed with it.
-if env.bool("EGIDE_DB_PREPARED_STATEMENTS", default=False) and "postgresql" in str(
-    DATABASES["default"]["ENGINE"]  # noqa: F405
-):
-    DATABASES["default"]["OPTIONS"] = {  # noqa: F405
-        **DATABASES["default"].get("OPTIONS", {}),  # noqa: F405
-        "server_side_binding": True,
-        "prepare_threshold": 5,
-    }
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
