@@ -9,15 +9,21 @@ import os
 
 wsgi_app = "egide.wsgi:application"
 bind = os.environ.get("EGIDE_BIND", "127.0.0.1:8000")
-# Sync workers: pages are short database reads; long work goes to `egide worker`.
-workers = int(os.environ.get("EGIDE_WEB_WORKERS", 2 * multiprocessing.cpu_count() + 1))
-worker_class = "sync"
+# Threaded workers, one process per core: while one request waits for PostgreSQL another one
+# runs, and browsers (and the reverse proxy) keep their connections alive between pages (a sync
+# worker closes the connection after every answer). Pages are short database reads; long work
+# goes to `egide worker`. Each thread keeps its own database connection (CONN_MAX_AGE): at most
+# workers × threads connections per machine.
+workers = int(os.environ.get("EGIDE_WEB_WORKERS", multiprocessing.cpu_count()))
+worker_class = "gthread"
+threads = int(os.environ.get("EGIDE_WEB_THREADS", 4))
 timeout = int(os.environ.get("EGIDE_WEB_TIMEOUT", 60))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then (bounded memory), not all at once.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then (bounded memory), not all at once: a restart costs a second of
+# CPU (a few minutes apart at 100 requests/s).
+max_requests = 20000
+max_requests_jitter = 2000
 # Behind the reverse proxy only: it sets X-Forwarded-Proto (see EGIDE_BEHIND_TLS_PROXY).
 forwarded_allow_ips = os.environ.get("EGIDE_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"

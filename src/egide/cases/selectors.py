@@ -111,7 +111,13 @@ def case_detail_for(user: Any, pk: int, show: frozenset[str] = frozenset()) -> C
         attachment_count=_count_of(Attachment),
     )
     lists: list[Any] = [
-        Prefetch("members", queryset=CaseMember.objects.select_related("user")),
+        # The team shows names: the rest of each member's user row is not read.
+        Prefetch(
+            "members",
+            queryset=CaseMember.objects.select_related("user").only(
+                "case_id", "user_id", "user__username", "user__first_name", "user__last_name"
+            ),
+        ),
         Prefetch("consents", queryset=Consent.objects.select_related("explained_by")),
         "needs",
         Prefetch("referrals", queryset=Referral.objects.select_related("provider", "service")),
@@ -137,6 +143,24 @@ def case_detail_for(user: Any, pk: int, show: frozenset[str] = frozenset()) -> C
     if case is None:
         raise Http404
     return case
+
+
+# The columns of the case list: no personal field is read (nor decrypted) for it.
+LIST_COLUMNS = (
+    "code",
+    "child",
+    "status",
+    "opened_at",
+    "region",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+)
+
+
+def case_list_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """*cases* with what the case list shows only: code, status, region, owner, opening."""
+    return cases.select_related(None).select_related("region", "owner").only(*LIST_COLUMNS)
 
 
 def cases_search(

@@ -30,6 +30,7 @@ from egide.cases.selectors import (
     ON_DEMAND,
     alerts_search,
     case_detail_for,
+    case_list_rows,
     cases_for,
     cases_search,
     get_alert_for_user_or_404,
@@ -182,7 +183,9 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     """Cases I may see, with filters; name search through the blind index."""
     if not can_open_cases(request.user):
         raise Http404
-    form = forms.CaseFilterForm(request.GET or None, owners=_workers_of(request.user))
+    # The owner filter shows names only: the rest of each user's row is not read.
+    owners = _workers_of(request.user).only("pk", "username", "first_name", "last_name")
+    form = forms.CaseFilterForm(request.GET or None, owners=owners)
     filters: dict[str, Any] = {}
     if form.is_valid():
         data = form.cleaned_data
@@ -197,7 +200,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
             "opened_from": data["opened_from"],
             "opened_to": data["opened_to"],
         }
-    cases = cases_search(request.user, **filters)
+    cases = case_list_rows(cases_search(request.user, **filters))
     page = page_without_count(cases, request.GET.get("page"))
     if filters.get("q"):
         audit_record(

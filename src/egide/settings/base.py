@@ -106,6 +106,20 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'egide.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Opt-in (EGIDE_DB_PREPARED_STATEMENTS=true): PostgreSQL prepares each query a connection runs
+# five times and reuses its plan. Planning the case file's query (seven tables) costs PostgreSQL
+# more CPU than running it: with persistent connections (production) its CPU per case file falls
+# about five times (benchmarks/load.py --prepared). It needs server-side parameters, which Django
+# documents as incompatible with a few query shapes: the test suite runs with it when the
+# variable is set; turn it on in production once the whole suite passed with it.
+if env.bool("EGIDE_DB_PREPARED_STATEMENTS", default=False) and "postgresql" in str(
+    DATABASES["default"]["ENGINE"]
+):
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
