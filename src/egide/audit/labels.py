@@ -32,6 +32,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "admin.deleted": _("Deleted in the administration"),
     "alert.case_opened": _("Case opened from an alert"),
     "alert.closed": _("Alert closed"),
+    "alert.purged": _("Alert purged (retention)"),
     "alert.listed_api": _("Alerts listed through the API"),
     "alert.merged": _("Alert merged into a case"),
     "alert.raised": _("Alert raised"),
