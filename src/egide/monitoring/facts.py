@@ -34,6 +34,7 @@ headcount (III.3) is always counted live: it is not a count of events in a perio
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -41,7 +42,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -374,6 +375,12 @@ class Refreshed:
 # How long a dashboard waits for a refresh already running (the job's, a few months: about a
 # second at 1,000,000 cases) before counting from the records instead (the nightly rebuild).
 READ_WAIT = "3s"
+#: A dashboard read recomputes at most this many changed months itself (about 1.3 s each at a
+#: million cases); with more (the minute's job stopped, a large import), it counts from the
+#: records and leaves them to the job, so that no page waits for an unbounded refresh.
+READ_REFRESH_MONTHS = 2
+
+logger = logging.getLogger(__name__)
 
 
 def _state(wait: bool) -> FactState:
@@ -394,10 +401,12 @@ def refresh(months: Iterable[date] | None = None, *, full: bool = False) -> Refr
 
 
 def try_refresh(months: Iterable[date]) -> Refreshed | None:
-    """``refresh(months)``; None when another refresh holds the lock beyond READ_WAIT."""
+    """``refresh(months)``; None when another refresh holds the lock beyond READ_WAIT, or when
+    the refresh fails (rolled back whole, logged): the page then counts from the records."""
     try:
         return _refresh(months, full=False, wait=False)
-    except OperationalError:  # lock_timeout: a rebuild is running
+    except Exception:  # lock_timeout (a rebuild is running), or a failure: never the page's 500
+        logger.warning("monitoring summary: refresh on read failed", exc_info=True)
         return None
 
 
@@ -516,6 +525,8 @@ def source_for(spans: Sequence[Span]) -> Source | None:
     last = max(p.end for p in plan)
     dirty = DirtyMonth.objects.filter(month__gte=first, month__lte=last)
     months = sorted(set(dirty.values_list("month", flat=True)))
+    if len(months) > READ_REFRESH_MONTHS:
+        return None  # too much to recompute in a page: the records, until the job catches up
     if months and try_refresh(months) is None:
         # Another refresh (the nightly rebuild, say) runs on: count from the records rather
         # than wait longer or show figures older than a change.

@@ -244,9 +244,12 @@ def _mutate(rng: random.Random, worker: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_summary_follows_random_changes(built: Any, persona: Any, seed: int) -> None:
+def test_summary_follows_random_changes(
+    built: Any, persona: Any, seed: int, monkeypatch: Any
+) -> None:
     from egide.accounts import roles
 
+    monkeypatch.setattr(facts, "READ_REFRESH_MONTHS", 10_000)  # every read refreshes itself
     rng = random.Random(seed)
     worker = persona(roles.CASE_WORKER)
     for _round in range(4):
@@ -407,3 +410,40 @@ def test_a_read_waits_briefly_for_a_running_refresh_then_counts_the_records(
     assert DirtyMonth.objects.exists()  # left for the next refresh
     assert facts.source_for(spans_of(parse("2024"))) is not None  # lock free: refreshed
     assert not DirtyMonth.objects.exists()
+
+
+def test_a_read_recomputes_a_few_months_at_most_then_counts_the_records(built: Any) -> None:
+    """With more changed months than a page should recompute (the minute's job stopped, a large
+    import), the read counts from the records — exact — and leaves the months to the job."""
+    from egide.monitoring.freshness import mark_months
+
+    months = [date(2024, m, 1) for m in range(1, facts.READ_REFRESH_MONTHS + 2)]
+    mark_months(months)
+    spans = spans_of(parse("2024"))
+    assert facts.source_for(spans) is None
+    assert DirtyMonth.objects.count() == len(months)  # nothing recomputed by the page
+    _assert_same_figures()  # what the page shows (from the records) is exact
+    facts.refresh()  # the minute's job
+    assert facts.source_for(spans) is not None and not DirtyMonth.objects.exists()
+
+
+def test_a_refresh_that_fails_on_read_gives_the_records_figures(
+    built: Any, monkeypatch: Any
+) -> None:
+    """A refresh that breaks (a database error, a bug) is rolled back whole and the page counts
+    from the records: never a 500, never a half-written summary."""
+    from django.db import DataError
+
+    from egide.monitoring.freshness import mark_months
+
+    mark_months([date(2024, 3, 1)])
+    before = Fact.objects.count()
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise DataError("fictitious failure")
+
+    monkeypatch.setattr(facts, "_compute", broken)
+    assert facts.source_for(spans_of(parse("2024"))) is None
+    assert Fact.objects.count() == before and DirtyMonth.objects.exists()
+    board = dashboard(period="2024", suppressed=False)
+    assert board.result("III.2").value.value is not None
