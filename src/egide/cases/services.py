@@ -735,9 +735,9 @@ def alert_purge(*, alert: Alert) -> None:
     alert.person_description, alert.what_was_seen, alert.triage_reason = "", "", ""
     alert.purged_at = timezone.now()
     alert.save(update_fields=["person_description", "what_was_seen", "triage_reason", "purged_at"])
-    from egide.interop.models import SmsDelivery
+    from egide.interop.services import sms_deliveries_purge
 
-    SmsDelivery.objects.filter(alert=alert).update(sender="", sender_index="", text="")
+    sms_deliveries_purge(alert=alert)  # the SMS it came from: number and text
     from egide.screening.models import Assessment
 
     screenings = Assessment.objects.filter(

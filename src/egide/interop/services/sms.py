@@ -321,10 +321,14 @@ def sms_receive(*, channel: SmsChannel, inbound: Inbound) -> Received:
     return Received(alert, False, parsed.recognised)
 
 
-def sms_deliveries_purge(*, case: Case) -> int:
+def sms_deliveries_purge(*, case: Case | None = None, alert: Alert | None = None) -> int:
     """Erase the sender's number, its blind index and the text of the SMS whose alerts led to
-    *case* (called by the retention purge of the case, in its transaction); returns how many."""
-    return SmsDelivery.objects.filter(alert__case=case).update(sender="", sender_index="", text="")
+    *case*, or that *alert* came from (called by the retention purges, in their transaction);
+    returns how many."""
+    if (case is None) == (alert is None):
+        raise ValueError("a case or an alert")
+    chosen = {"alert__case": case} if case is not None else {"alert": alert}
+    return SmsDelivery.objects.filter(**chosen).update(sender="", sender_index="", text="")
 
 
 def sms_sender_index_expire(*, now: datetime | None = None) -> int:
