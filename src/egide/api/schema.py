@@ -1,7 +1,7 @@
 """OpenAPI post-processing: every operation documents the error answers it can give.
 
 Every endpoint needs an authenticated caller (401/403), is throttled (429), refuses bad input
-(400: a body, a query parameter) and hides what the caller may not see behind 404 (a path
+(400: a body, a query parameter; 415: a body in a format it does not read) and hides what the caller may not see behind 404 (a path
 parameter). drf-spectacular documents only the success answer by default; this hook adds the
 rest, so that clients — and the schemathesis test — know every status code the API answers.
 """
@@ -22,6 +22,7 @@ DESCRIPTIONS = {
     "401": "Not authenticated.",
     "403": "Authenticated, but this role may not use this endpoint.",
     "404": "Not found, or not visible to the caller (the two look the same).",
+    "415": "Unsupported media type: send the body as JSON.",
     "429": "Too many requests: wait and try again.",
 }
 
@@ -41,6 +42,8 @@ def document_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str,
             parameters = operation.get("parameters", [])
             if "requestBody" in operation or any(p.get("in") == "query" for p in parameters):
                 responses.setdefault("400", _response("400", VALIDATION_SCHEMA))
+            if "requestBody" in operation:
+                responses.setdefault("415", _response("415", ERROR_SCHEMA))
             if "{" in path:
                 responses.setdefault("404", _response("404", ERROR_SCHEMA))
     return result

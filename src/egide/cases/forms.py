@@ -159,6 +159,8 @@ class IdentityForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class StatusForm(forms.Form):
+    same_for_everyone = True  # fixed choices: its blank fields are written once
+
     status = forms.ChoiceField(
         label=_("New status"),
         choices=[c for c in Case.Status.choices if c[0] != Case.Status.CLOSED],
@@ -167,6 +169,8 @@ class StatusForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
+    same_for_everyone = True  # fixed choices: its blank fields are written once
+
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Consent.Purpose.choices)
     service_types = forms.MultipleChoiceField(
         label=_("Service types the data may be shared with"),
@@ -192,6 +196,8 @@ class ConsentForm(forms.Form):
 
 
 class NeedForm(forms.Form):
+    same_for_everyone = True  # fixed choices: its blank fields are written once
+
     need_type = forms.ChoiceField(label=_("Need"), choices=NEED_TYPES)
     priority = forms.ChoiceField(label=_("Priority"), choices=Need.Priority.choices)
     action = forms.CharField(label=_("Action planned"), required=False, max_length=1000)
@@ -200,6 +206,8 @@ class NeedForm(forms.Form):
 
 
 class NoteForm(forms.Form):
+    same_for_everyone = True  # fixed choices: its blank fields are written once
+
     text = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=8000
     )
@@ -207,15 +215,21 @@ class NoteForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
+    same_for_everyone = True  # fixed choices: its blank fields are written once
+
     file = forms.FileField(label=_("File (PDF, JPEG, PNG or text, 5 MB at most)"))
 
 
 class FollowUpForm(forms.Form):
+    same_for_everyone = True  # fixed choices: its blank fields are written once
+
     due_on = BoundedDateField(label=_("Follow-up due on"), widget=DATE)
     note = forms.CharField(label=_("Purpose"), required=False, max_length=500)
 
 
 class ClosureForm(forms.Form):
+    same_for_everyone = True  # fixed choices: its blank fields are written once
+
     reason = forms.ChoiceField(label=_("Closure reason"), choices=Case.ClosureReason.choices)
     note = forms.CharField(
         label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
@@ -223,6 +237,8 @@ class ClosureForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
+    same_for_everyone = True  # fixed choices: its blank fields are written once
+
     note = forms.CharField(label=_("Why reopen?"), max_length=300)
 
 

@@ -6,8 +6,9 @@ import re
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from egide.cases.models import (
     CaseStatusChange,
     Consent,
     FollowUp,
+    Need,
     Note,
 )
 from egide.cases.names import name_tokens
@@ -80,10 +82,17 @@ def cases_for(user: Any) -> QuerySet[Case]:
 
 def get_case_for_user_or_404(user: Any, pk: int) -> Case:
     """A case the user may see; 404 when it does not exist or is not theirs to see."""
-    case = cases_for(user).filter(pk=pk).first()
-    if case is None:
+    return _the_one(cases_for(user).filter(pk=pk))
+
+
+def _the_one(cases: QuerySet[Case]) -> Case:
+    """The case of a query by primary key, or 404. Neither ORDER BY nor LIMIT: with them,
+    PostgreSQL plans the joins of the case file several times over (6 ms of planning against
+    0.15 ms of execution, measured), and the key already makes the row unique."""
+    found = list(cases.order_by())
+    if not found:
         raise Http404
-    return case
+    return found[0]
 
 
 # Parts of the case file read only when asked for (`?show=history`): the page stays within
@@ -91,10 +100,47 @@ def get_case_for_user_or_404(user: Any, pk: int) -> Case:
 ON_DEMAND = ("history", "notes", "attachments", "team")
 
 
-def _count_of(model: Any) -> Any:
-    """The number of rows of *model* of the outer case, as a subquery of the case's query."""
-    rows = model.objects.filter(case=OuterRef("pk")).order_by().values("case")
-    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1]), Value(0))
+def _count_of(model: Any) -> RawSQL:
+    """The number of rows of *model* of the outer case, as a subquery of the case's query.
+
+    Written as SQL: the same subquery built from expressions (Subquery, Count, Coalesce) cost
+    1.1 ms of Python per case file, for three counts. Table and column names come from the
+    models; nothing typed by a person is in it."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    column = quote(model._meta.get_field("case").column)
+    outer = quote(Case._meta.db_table)
+    sql = f"SELECT COUNT(*) FROM {table} WHERE {table}.{column} = {outer}.{quote('id')}"  # noqa: S608 - model names only
+    return RawSQL(sql, (), output_field=IntegerField())  # noqa: S611
+
+
+# The columns of the case file's lists (what its template shows).
+_NAMES = ("username", "first_name", "last_name")
+_MEMBER = ("case_id", "user_id", *(f"user__{name}" for name in _NAMES))
+_CONSENT = (
+    "case_id",
+    "purpose",
+    "service_types",
+    "decision",
+    "given_by",
+    "language",
+    "decided_on",
+    "withdrawn_at",
+    "explained_by_id",
+    *(f"explained_by__{name}" for name in _NAMES),
+)
+_NEED = ("case_id", "need_type", "priority", "action", "responsible", "due_on", "status")
+_REFERRAL = (
+    "case_id",
+    "status",
+    "due_at",
+    "provider_id",
+    "provider__name",
+    "service_id",
+    "service__need_type",
+)
+_ASSESSMENT = ("case_id", "trafficking_level", "worker_agrees")
+_FOLLOW_UP = ("case_id", "due_on", "done_at", "note")
 
 
 def case_detail_for(user: Any, pk: int, show: frozenset[str] = frozenset()) -> Case:
@@ -103,26 +149,31 @@ def case_detail_for(user: Any, pk: int, show: frozenset[str] = frozenset()) -> C
     shown (team, consents, needs, referrals, assessments, follow-ups; the status history,
     notes and files when *show* names them), whatever the number of rows."""
     from egide.referrals.models import Referral
+    from egide.screening.models import Assessment
 
-    qs = cases_for(user).select_related("prefecture", "nationality", "closure_requested_by")
+    # Who asked for the closure is read only when a closure is pending (one query then): one
+    # join fewer for PostgreSQL to plan on every read of a case file.
+    qs = cases_for(user).select_related("prefecture", "nationality")
     qs = qs.annotate(
         history_count=_count_of(CaseStatusChange),
         note_count=_count_of(Note),
         attachment_count=_count_of(Attachment),
     )
+    # Each list reads the columns the page shows, no more: what is not shown is neither read
+    # nor decrypted (a screening's answers, what a referral shared, a consent's note).
     lists: list[Any] = [
-        # The team shows names: the rest of each member's user row is not read.
+        Prefetch("members", queryset=CaseMember.objects.select_related("user").only(*_MEMBER)),
         Prefetch(
-            "members",
-            queryset=CaseMember.objects.select_related("user").only(
-                "case_id", "user_id", "user__username", "user__first_name", "user__last_name"
-            ),
+            "consents",
+            queryset=Consent.objects.select_related("explained_by").only(*_CONSENT),
         ),
-        Prefetch("consents", queryset=Consent.objects.select_related("explained_by")),
-        "needs",
-        Prefetch("referrals", queryset=Referral.objects.select_related("provider", "service")),
-        "assessments",
-        "follow_ups",
+        Prefetch("needs", queryset=Need.objects.only(*_NEED)),
+        Prefetch(
+            "referrals",
+            queryset=Referral.objects.select_related("provider", "service").only(*_REFERRAL),
+        ),
+        Prefetch("assessments", queryset=Assessment.objects.only(*_ASSESSMENT)),
+        Prefetch("follow_ups", queryset=FollowUp.objects.only(*_FOLLOW_UP)),
     ]
     if "history" in show:
         lists.append(
@@ -139,10 +190,7 @@ def case_detail_for(user: Any, pk: int, show: frozenset[str] = frozenset()) -> C
                 queryset=Attachment.objects.select_related("uploaded_by").defer("data"),
             )
         )
-    case = qs.prefetch_related(*lists).filter(pk=pk).first()
-    if case is None:
-        raise Http404
-    return case
+    return _the_one(qs.prefetch_related(*lists).filter(pk=pk))
 
 
 # The columns of the case list: no personal field is read (nor decrypted) for it.
