@@ -1,9 +1,10 @@
 """OpenAPI post-processing: every operation documents the error answers it can give.
 
 Every endpoint needs an authenticated caller (401/403), is throttled (429), refuses bad input
-(400: a body, a query parameter; 415: a body in a format it does not read) and hides what the caller may not see behind 404 (a path
-parameter). drf-spectacular documents only the success answer by default; this hook adds the
-rest, so that clients — and the schemathesis test — know every status code the API answers.
+(400: a body, a query parameter; 415: a body in a format it does not read) and hides what the
+caller may not see behind 404 (a path parameter). drf-spectacular documents only the success
+answer by default; this hook adds the rest, so that clients — and the schemathesis test — know
+every status code the API answers.
 """
 
 from __future__ import annotations

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
@@ -143,11 +144,31 @@ _ASSESSMENT = ("case_id", "trafficking_level", "worker_agrees")
 _FOLLOW_UP = ("case_id", "due_on", "done_at", "note")
 
 
-def case_detail_for(user: Any, pk: int, show: frozenset[str] = frozenset()) -> Case:
-    """The case file a user may see, with what its page shows loaded up front: one query for
-    the case, its foreign keys and the counts of the parts shown on demand, then one per list
-    shown (team, consents, needs, referrals, assessments, follow-ups; the status history,
-    notes and files when *show* names them), whatever the number of rows."""
+@dataclass(frozen=True)
+class CaseFile:
+    """A case and the lists its page shows (the on-demand ones empty unless asked for)."""
+
+    case: Case
+    team: list[CaseMember]
+    consents: list[Consent]
+    needs: list[Need]
+    referrals: list[Any]
+    assessments: list[Any]
+    follow_ups: list[FollowUp]
+    history: list[CaseStatusChange] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+def case_file_for(user: Any, pk: int, show: frozenset[str] = frozenset()) -> CaseFile:
+    """The case file a user may see, with what its page shows: one query for the case, its
+    foreign keys and the counts of the parts shown on demand, then one per list shown (team,
+    consents, needs, referrals, assessments, follow-ups; the status history, notes and files
+    when *show* names them), whatever the number of rows.
+
+    Each list is read by the case's key, after the case was found among those the user may
+    see, with the columns the page shows and no more: what is not shown is neither read nor
+    decrypted (a screening's answers, what a referral shared, a consent's note)."""
     from egide.referrals.models import Referral
     from egide.screening.models import Assessment
 
@@ -159,38 +180,41 @@ def case_detail_for(user: Any, pk: int, show: frozenset[str] = frozenset()) -> C
         note_count=_count_of(Note),
         attachment_count=_count_of(Attachment),
     )
-    # Each list reads the columns the page shows, no more: what is not shown is neither read
-    # nor decrypted (a screening's answers, what a referral shared, a consent's note).
-    lists: list[Any] = [
-        Prefetch("members", queryset=CaseMember.objects.select_related("user").only(*_MEMBER)),
-        Prefetch(
-            "consents",
-            queryset=Consent.objects.select_related("explained_by").only(*_CONSENT),
+    case = _the_one(qs.filter(pk=pk))
+    of_case = {"case_id": case.pk}
+    return CaseFile(
+        case=case,
+        team=list(
+            CaseMember.objects.filter(**of_case)
+            .select_related("user")
+            .only(*_MEMBER)
+            .order_by("user__last_name", "user__first_name", "user_id")
         ),
-        Prefetch("needs", queryset=Need.objects.only(*_NEED)),
-        Prefetch(
-            "referrals",
-            queryset=Referral.objects.select_related("provider", "service").only(*_REFERRAL),
+        consents=list(
+            Consent.objects.filter(**of_case).select_related("explained_by").only(*_CONSENT)
         ),
-        Prefetch("assessments", queryset=Assessment.objects.only(*_ASSESSMENT)),
-        Prefetch("follow_ups", queryset=FollowUp.objects.only(*_FOLLOW_UP)),
-    ]
-    if "history" in show:
-        lists.append(
-            Prefetch(
-                "status_changes", queryset=CaseStatusChange.objects.select_related("changed_by")
-            )
-        )
-    if "notes" in show:
-        lists.append(Prefetch("notes", queryset=Note.objects.select_related("author")))
-    if "attachments" in show:
-        lists.append(
-            Prefetch(
-                "attachments",
-                queryset=Attachment.objects.select_related("uploaded_by").defer("data"),
-            )
-        )
-    return _the_one(qs.prefetch_related(*lists).filter(pk=pk))
+        needs=list(Need.objects.filter(**of_case).only(*_NEED)),
+        referrals=list(
+            Referral.objects.filter(**of_case)
+            .select_related("provider", "service")
+            .only(*_REFERRAL)
+        ),
+        assessments=list(Assessment.objects.filter(**of_case).only(*_ASSESSMENT)),
+        follow_ups=list(FollowUp.objects.filter(**of_case).only(*_FOLLOW_UP)),
+        history=list(
+            CaseStatusChange.objects.filter(**of_case).select_related("changed_by")
+            if "history" in show
+            else ()
+        ),
+        notes=list(
+            Note.objects.filter(**of_case).select_related("author") if "notes" in show else ()
+        ),
+        attachments=list(
+            Attachment.objects.filter(**of_case).select_related("uploaded_by").defer("data")
+            if "attachments" in show
+            else ()
+        ),
+    )
 
 
 # The columns of the case list: no personal field is read (nor decrypted) for it.

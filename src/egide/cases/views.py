@@ -29,13 +29,14 @@ from egide.cases.permissions import (
 from egide.cases.selectors import (
     ON_DEMAND,
     alerts_search,
-    case_detail_for,
+    case_file_for,
     case_list_rows,
     cases_for,
     cases_search,
     get_alert_for_user_or_404,
     get_case_for_user_or_404,
 )
+from egide.core.blank_forms import BlankForm
 from egide.core.feedback import message_at, redirect_to_section
 from egide.core.numbers import whole_number
 from egide.core.paging import page_without_count
@@ -240,11 +241,11 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The case file: identity, status, consents, needs, referrals, follow-ups; the status
     history, notes, files and the team form when asked for (their counts always)."""
     shown = _shown(request)
-    case = case_detail_for(request.user, pk, shown)
+    file = case_file_for(request.user, pk, shown)
+    case = file.case
     services.case_viewed(actor=request.user, case=case, shown=shown)
     supervisor = is_case_supervisor(request.user, case)
-    team = list(case.members.all())
-    team_ids = {member.user_id for member in team}
+    team_ids = {member.user_id for member in file.team}
     context = {
         "case": case,
         "shown": shown,
@@ -252,31 +253,28 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "supervisor": supervisor,
         "can_approve": can_approve_closure(request.user, case) and case.closure_pending,
         # Each form its own ids: several have a "note" field, and a label must name its own.
-        "status_form": forms.StatusForm(initial={"status": case.status}, auto_id="status-%s"),
-        "consent_form": forms.ConsentForm(auto_id="consent-%s"),
-        "need_form": forms.NeedForm(auto_id="need-%s"),
-        "note_form": forms.NoteForm(auto_id="note-%s"),
-        "attachment_form": forms.AttachmentForm(auto_id="attachment-%s"),
-        "follow_up_form": forms.FollowUpForm(auto_id="follow-up-%s"),
-        "closure_form": forms.ClosureForm(auto_id="closure-%s"),
-        "reopen_form": forms.ReopenForm(auto_id="reopen-%s"),
-        "team": team,
-        "consents": case.consents.all(),
-        "needs": case.needs.all(),
-        "referrals": case.referrals.all(),
-        "follow_ups": case.follow_ups.all(),
-        "assessments": case.assessments.all(),
+        "status_form": BlankForm(forms.StatusForm, "status-%s", {"status": case.status}),
+        "consent_form": BlankForm(forms.ConsentForm, "consent-%s"),
+        "need_form": BlankForm(forms.NeedForm, "need-%s"),
+        "note_form": BlankForm(forms.NoteForm, "note-%s"),
+        "attachment_form": BlankForm(forms.AttachmentForm, "attachment-%s"),
+        "follow_up_form": BlankForm(forms.FollowUpForm, "follow-up-%s"),
+        "closure_form": BlankForm(forms.ClosureForm, "closure-%s"),
+        "reopen_form": BlankForm(forms.ReopenForm, "reopen-%s"),
+        "team": file.team,
+        "consents": file.consents,
+        "needs": file.needs,
+        "referrals": file.referrals,
+        "follow_ups": file.follow_ups,
+        "assessments": file.assessments,
+        "history": file.history,
+        "notes": file.notes,
+        "attachments": file.attachments,
     }
     if "team" in shown:  # the candidates of "add to the team": one query, when asked for
         context["member_form"] = forms.MemberForm(
             candidates=_workers_of(request.user).exclude(pk__in=team_ids)
         )
-    if "history" in shown:
-        context["history"] = case.status_changes.all()
-    if "notes" in shown:
-        context["notes"] = case.notes.all()
-    if "attachments" in shown:
-        context["attachments"] = case.attachments.all()
     return render(request, "cases/case_detail.html", context)
 
 

@@ -1,5 +1,5 @@
 """Template tags of every page: the inlined stylesheet, messages shown next to a section, and
-the fields of a blank form."""
+the fields of a form."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from typing import Any
 
 from django import template
 from django.contrib.messages import get_messages
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
+from egide.core.blank_forms import fields_html
 from egide.core.feedback import section_of
 from egide.core.stylesheet import favicon_data_uri, inline_css
 
@@ -45,33 +44,7 @@ def page_messages(context: Any) -> dict[str, Any]:
     return {"message_list": found, "section": ""}
 
 
-# Blank forms already rendered, by form class, prefix, ids, initial values, language and day.
-_BLANK_FIELDS: dict[tuple[Any, ...], SafeString] = {}
-_BLANK_FIELDS_MAX = 512
-
-
 @register.simple_tag
 def fields_of(form: Any) -> SafeString:
-    """The fields of *form*, as ``egide/fields.html`` writes them.
-
-    A blank form (unbound) whose class says ``same_for_everyone = True`` (fixed choices, nothing
-    read from the database or the request) is written once per process and language, then
-    reused: the case file shows eight such forms, which cost 3.5 ms of its 18 ms of CPU. A
-    bound form (its values, its errors) is written anew every time."""
-    if form.is_bound or not getattr(form, "same_for_everyone", False):
-        return render_to_string("egide/fields.html", {"form": form})
-    key = (
-        type(form),
-        form.prefix,
-        form.auto_id,
-        tuple(sorted((name, repr(value)) for name, value in form.initial.items())),
-        translation.get_language(),
-        timezone.localdate(),  # initial values given as "today" change at midnight
-    )
-    html = _BLANK_FIELDS.get(key)
-    if html is None:
-        html = render_to_string("egide/fields.html", {"form": form})
-        if len(_BLANK_FIELDS) >= _BLANK_FIELDS_MAX:
-            _BLANK_FIELDS.clear()
-        _BLANK_FIELDS[key] = html
-    return html
+    """The fields of *form* (a form or a BlankForm): see egide.core.blank_forms."""
+    return fields_html(form)
