@@ -408,6 +408,18 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
+def redis_cpu_seconds() -> float:
+    """CPU time used so far by the local Redis servers (sessions and cache, with --redis)."""
+    total = 0.0
+    for process in psutil.process_iter(["name"]):
+        if process.info["name"] == "redis-server":
+            try:
+                total += sum(process.cpu_times()[:2])
+            except psutil.Error:
+                continue
+    return total
+
+
 def postgres_cpu_seconds(database: str) -> dict[int, float]:
     """CPU time of each PostgreSQL backend connected to *database*, by process id. With
     persistent connections they live through the run; a server that opens a connection per
@@ -486,6 +498,7 @@ def report(
             f"CPU per request: server (gunicorn, all workers) {per['server']}, "
             f"PostgreSQL {per.get('postgres', 'n/a (no connection lasted through the run)')}, "
             f"load generator (wrk) {per['wrk']}"
+            + (f", Redis {per['redis']}" if "redis" in per else "")
         )
     load1, load5, _ = os.getloadavg()
     print(f"load average {load1:.1f} (1 min), {load5:.1f} (5 min) on {os.cpu_count()} CPUs")
@@ -499,9 +512,18 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--page", choices=("mix", *PAGES), default="mix")
     parser.add_argument(
-        "--prepared",
+        "--unprepared",
         action="store_true",
-        help="server-side prepared statements (EGIDE_DB_PREPARED_STATEMENTS=true)",
+        help="without PostgreSQL prepared statements (EGIDE_DB_PREPARED_STATEMENTS=false)",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=None, help="threads per worker (EGIDE_WEB_THREADS)"
+    )
+    parser.add_argument(
+        "--redis",
+        default="",
+        metavar="URL",
+        help="sessions and cache in this Redis (EGIDE_REDIS_URL), as production recommends",
     )
     parser.add_argument(
         "--warmup", type=int, default=3, help="seconds of load before the measure (not counted)"
@@ -513,7 +535,11 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk (see benchmarks/README.md).")
     env = production_env(database_url)
-    env["EGIDE_DB_PREPARED_STATEMENTS"] = "true" if args.prepared else "false"
+    env["EGIDE_DB_PREPARED_STATEMENTS"] = "false" if args.unprepared else "true"
+    env["EGIDE_REDIS_URL"] = args.redis
+    env.pop("REDIS_URL", None)
+    if args.threads:
+        env["EGIDE_WEB_THREADS"] = str(args.threads)
     os.environ.update(env)
     workers, coordinators, case_ids = prepare(args.users)
     database = database_url.rsplit("/", 1)[-1].split("?", 1)[0]
@@ -527,20 +553,25 @@ def main() -> None:
         if args.warmup:
             run_wrk(url, loads, case_ids, args.warmup)
         server_start, pg_start = tree_cpu_seconds(server.pid), postgres_cpu_seconds(database)
+        redis_start = redis_cpu_seconds()
         results, wrk_cpu = run_wrk(url, loads, case_ids, args.seconds)
         cpu: dict[str, float | None] = {
             "server": tree_cpu_seconds(server.pid) - server_start,
             "postgres": postgres_cpu_used(pg_start, postgres_cpu_seconds(database)),
             "wrk": wrk_cpu,
         }
+        if args.redis:
+            cpu["redis"] = redis_cpu_seconds() - redis_start
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     errors = report(loads, results, args.seconds, cpu)
     print(
         f"\n{args.users} users, page {args.page}, {args.seconds} s, "
-        f"gunicorn {args.workers} worker(s) (egide/gunicorn_conf.py)"
-        f"{', prepared statements' if args.prepared else ''}."
+        f"gunicorn {args.workers} worker(s) × {env.get('EGIDE_WEB_THREADS', 'default')} "
+        f"thread(s) (egide/gunicorn_conf.py)"
+        f"{', without prepared statements' if args.unprepared else ''}"
+        f"{', sessions and cache in Redis' if args.redis else ''}."
     )
     sys.exit(1 if errors else 0)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -37,11 +37,17 @@ def audit_events_filtered(
         qs = qs.filter(object_type=object_type)
     if object_id:
         qs = qs.filter(object_id=object_id)
+    # Bounds on the time itself (not on its date): the index on created_at serves them.
     if date_from:
-        qs = qs.filter(created_at__date__gte=date_from)
-    if date_to:
-        qs = qs.filter(created_at__date__lte=date_to)
+        qs = qs.filter(created_at__gte=_start_of(date_from))
+    if date_to and date_to < date.max:
+        qs = qs.filter(created_at__lt=_start_of(date_to + timedelta(days=1)))
     return qs
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight of *day* in the site's time zone (the days the trail's pages show)."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def audit_filter_summary(filters: dict[str, Any]) -> dict[str, str]:

@@ -106,13 +106,13 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'egide.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-# Opt-in (EGIDE_DB_PREPARED_STATEMENTS=true): PostgreSQL prepares each query a connection runs
-# five times and reuses its plan. Planning the case file's query (seven tables) costs PostgreSQL
-# more CPU than running it: with persistent connections (production) its CPU per case file falls
-# about five times (benchmarks/load.py --prepared). It needs server-side parameters, which Django
-# documents as incompatible with a few query shapes: the test suite runs with it when the
-# variable is set; turn it on in production once the whole suite passed with it.
-if env.bool("EGIDE_DB_PREPARED_STATEMENTS", default=False) and "postgresql" in str(
+# On PostgreSQL, each connection prepares a query it has run five times and reuses its plan
+# (server-side parameters; EGIDE_DB_PREPARED_STATEMENTS=false turns it off). Planning the case
+# file's queries cost PostgreSQL more CPU than running them: with persistent connections
+# (production) its CPU per case file falls from 3.4 to 1.5 ms (benchmarks/load.py). Django warns
+# that server-side parameters break a few query shapes: the whole suite runs with them on
+# PostgreSQL. Not with PgBouncer in transaction mode, which cannot keep prepared statements.
+if env.bool("EGIDE_DB_PREPARED_STATEMENTS", default=True) and "postgresql" in str(
     DATABASES["default"]["ENGINE"]
 ):
     DATABASES["default"]["OPTIONS"] = {

@@ -61,3 +61,40 @@ def test_audit_search_by_actor_finds_failed_logins_stored_as_digest(reference_da
     found = audit_events_filtered(actor="fbangoura")
     assert [e.action for e in found] == ["auth.login_failed"]
     assert "fbangoura" not in found[0].actor_username
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("zone", ["Africa/Conakry", "Europe/Paris"])
+def test_date_filters_keep_whole_local_days(zone: str) -> None:
+    """From and to are whole days of the site's time zone, both included; the bounds are on the
+    time itself, so the index on it serves the search."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from django.test import override_settings
+    from django.utils import timezone as tz
+
+    from egide.audit.selectors import audit_events_filtered
+    from egide.audit.services import audit_event, audit_record_many
+
+    with override_settings(TIME_ZONE=zone), tz.override(zone):
+        local = ZoneInfo(zone)
+        times = {
+            "before": datetime(2026, 3, 9, 23, 59, 59, tzinfo=local),
+            "first": datetime(2026, 3, 10, 0, 0, tzinfo=local),
+            "last": datetime(2026, 3, 11, 23, 59, 59, tzinfo=local),
+            "after": datetime(2026, 3, 12, 0, 0, tzinfo=local),
+        }
+        events = []
+        for name, moment in times.items():
+            event = audit_event(actor=None, action=f"test.{name}", object_type="t", object_id=1)
+            event.created_at = moment
+            events.append(event)
+        audit_record_many(events)
+        found = audit_events_filtered(
+            action="test.", date_from=date(2026, 3, 10), date_to=date(2026, 3, 11)
+        )
+        assert sorted(e.action for e in found) == ["test.first", "test.last"]
+        sql = str(found.query)
+        assert "created_at" in sql and "::date" not in sql.lower() and "django_date" not in sql
+        assert len(audit_events_filtered(date_to=date.max)) >= 4  # no overflow past year 9999
