@@ -176,3 +176,21 @@ def test_bad_input():
         suppress([1, 2], [[0, 5]])
     with pytest.raises(ValueError, match="add up"):
         suppress([1, 2], [[0, 1]])
+
+
+def test_a_table_answered_again_is_remembered_not_shared() -> None:
+    """The second answer for the same table comes from memory, and is a list of its own."""
+    from egide.core import suppression
+
+    values, lines = [2, 9, 11, 1, 3, 4], [[0, 1, 2], [3, 4, 5]]
+    first = suppress(values, lines)
+    hits = suppression._suppress.cache_info().hits
+    second = suppress(tuple(values), [tuple(line) for line in lines])
+    assert second == first and second is not first
+    assert suppression._suppress.cache_info().hits == hits + 1
+    first[0] = State.SHOWN  # a caller changing its answer changes nobody else's
+    assert suppress(values, lines)[0] is State.SMALL
+    with pytest.raises(ValueError):  # refusals are not remembered as answers
+        suppress([-1], [])
+    with pytest.raises(ValueError):
+        suppress([-1], [])
