@@ -9,6 +9,7 @@ bound form (its values, its errors) is written anew every time."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -41,13 +42,18 @@ class BlankForm:
         return self.form_class(auto_id=self.auto_id, initial=self.initial or None)
 
 
+# Initial values that may be part of a key: their repr is their value.
+_PLAIN = (str, int, float, bool, type(None), date)
+
+
 def fields_html(form: Any) -> SafeString:
     """The fields of *form* (a form or a :class:`BlankForm`) as ``egide/fields.html`` writes
-    them; a blank form of a class that shows the same to everyone is written once."""
+    them. Only a :class:`BlankForm` with plain initial values is written once; a form given as
+    such (its prefix, its fields as changed after it was built, its errors) is written anew."""
     if not isinstance(form, BlankForm):
-        if form.is_bound or not getattr(form, "same_for_everyone", False):
-            return render_to_string(FIELDS_TEMPLATE, {"form": form})
-        form = BlankForm(type(form), form.auto_id, dict(form.initial))
+        return render_to_string(FIELDS_TEMPLATE, {"form": form})
+    if not all(isinstance(value, _PLAIN) for value in form.initial.values()):
+        return render_to_string(FIELDS_TEMPLATE, {"form": form.build()})
     key = (
         form.form_class,
         form.auto_id,

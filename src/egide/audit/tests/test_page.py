@@ -98,3 +98,15 @@ def test_date_filters_keep_whole_local_days(zone: str) -> None:
         sql = str(found.query)
         assert "created_at" in sql and "::date" not in sql.lower() and "django_date" not in sql
         assert len(audit_events_filtered(date_to=date.max)) >= 4  # no overflow past year 9999
+
+
+def test_audit_filter_refuses_dates_out_of_bounds() -> None:
+    """A year 1 or 9999 is refused with the form's message, not turned into a time the
+    database cannot hold."""
+    from egide.audit.forms import AuditFilterForm
+
+    for field in ("date_from", "date_to"):
+        for typed in ("0001-01-01", "9999-12-31"):
+            form = AuditFilterForm({field: typed})
+            assert not form.is_valid() and field in form.errors
+    assert AuditFilterForm({"date_from": "2026-03-10", "date_to": "2026-03-11"}).is_valid()

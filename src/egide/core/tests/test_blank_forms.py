@@ -29,8 +29,19 @@ def test_written_once_is_what_writing_gives(language: str) -> None:
             expected = _fresh(form_class(auto_id="x-%s"))
             assert fields_html(BlankForm(form_class, "x-%s")) == expected  # written
             assert fields_html(BlankForm(form_class, "x-%s")) == expected  # reused
-            assert fields_html(form_class(auto_id="x-%s")) == expected  # a built form too
+            assert fields_html(form_class(auto_id="x-%s")) == expected  # a built form: anew
     assert len(blank_forms._WRITTEN) == 3
+
+
+def test_a_built_form_or_an_object_as_initial_value_is_written_anew() -> None:
+    """A form given as such may carry a prefix or changed fields; an object's repr is not its
+    value: neither is reused."""
+    blank_forms._WRITTEN.clear()
+    with translation.override("en"):
+        prefixed = fields_html(case_forms.NoteForm(prefix="x"))
+        assert 'name="x-text"' in prefixed
+        fields_html(BlankForm(case_forms.StatusForm, "s-%s", {"status": object()}))
+    assert not blank_forms._WRITTEN
 
 
 def test_language_ids_and_initial_values_are_part_of_the_key() -> None:
