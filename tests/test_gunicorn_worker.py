@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -16,13 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from egide.jobs.tests.helpers import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _get(port: int, path: str) -> tuple[str, float]:
@@ -39,7 +34,7 @@ def _get(port: int, path: str) -> tuple[str, float]:
 
 @pytest.fixture
 def server() -> Iterator[int]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
     command = [sys.executable, "-m", "gunicorn", "tests.gunicorn_app:app"]
     command += ["--worker-class", "egide.gunicorn_worker.FairThreadWorker"]
